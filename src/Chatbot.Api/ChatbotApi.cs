@@ -1,0 +1,101 @@
+using Chatbot.Api.Controllers;
+using Chatbot.Api.Diagnostics;
+using Chatbot.Api.ErrorHandling;
+using Chatbot.Api.OpenApi;
+using Chatbot.Application;
+using Chatbot.Application.Common.Behaviours;
+using Chatbot.Application.Options;
+using Chatbot.Application.Questions.AskQuestion;
+using Chatbot.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
+using Serilog.Events;
+
+namespace Chatbot.Api;
+
+/// <summary>The composition root: what Program.cs wires, in order.</summary>
+public static partial class ChatbotApi
+{
+    public const string DefaultUrl = "http://localhost:8000";
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddChatbotApi(this WebApplicationBuilder builder)
+    {
+        // Listen on port 8000 unless ASPNETCORE_URLS, --urls or ASPNETCORE_HTTP_PORTS say otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+
+        var services = builder.Services;
+        services.AddApplication();
+        services.AddInfrastructure();
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Singleton;
+            options.Assemblies = [typeof(AskQuestionCommand)];
+            options.PipelineBehaviors = [typeof(ValidationBehaviour<,>)];
+        });
+
+        services.AddControllers()
+            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
+        services.AddProblemDetailsEverywhere();
+        services.AddChatbotOpenApi();
+
+        services.AddSingleton<ProcessMemorySampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProcessMemorySampler>());
+        return builder;
+    }
+
+    public static WebApplication UseChatbotApi(this WebApplication app)
+    {
+        app.UseMiddleware<PerformanceHeadersMiddleware>();
+        app.UseSerilogRequestLogging(o =>
+            o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms");
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.UseChatbotOpenApi();
+        app.MapGet("/", () => Results.Redirect("/docs", permanent: false, preserveMethod: true))
+            .ExcludeFromDescription();
+        app.MapControllers();
+
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
+        return app;
+    }
+
+    private static void LogStarted(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILogger<HealthController>>();
+        LogServing(logger, options.Provider, options.Model, options.BaseUrl, options.MaskedApiKey);
+        if (options.Provider != "echo" && options.ApiKey is null)
+        {
+            LogNoKey(logger, options.Provider);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
+    private static partial void LogServing(ILogger logger, string provider, string model, Uri baseUrl, string apiKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LLM_API_KEY is not set: the {Provider} provider is called without credentials")]
+    private static partial void LogNoKey(ILogger logger, string provider);
+}

@@ -1,0 +1,33 @@
+namespace Chatbot.Api.ErrorHandling;
+
+/// <summary>The fixed texts clients see. They never carry an exception's message.</summary>
+public static class ProblemTexts
+{
+    public const string ProviderAuthentication = "Authentication failed with LLM provider";
+    public const string ProviderRateLimited = "Rate limit exceeded, please try again later";
+    public const string ProviderInvalidResponse = "Invalid response from LLM provider";
+    public const string ProviderUnavailable = "LLM provider is unavailable, please try again later";
+    public const string ProviderTimeout = "LLM provider did not respond in time";
+    public const string Internal = "Internal server error occurred";
+    public const string Validation = "One or more validation errors occurred.";
+    public const string MalformedJson = "The request body is not valid JSON.";
+
+    /// <summary>A detail for a status that came with none (404, 405, 415, ...).</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request is malformed.",
+        StatusCodes.Status401Unauthorized => ProviderAuthentication,
+        StatusCodes.Status404NotFound => "No resource exists at this path.",
+        StatusCodes.Status405MethodNotAllowed => "This method is not allowed on this path.",
+        StatusCodes.Status406NotAcceptable => "The service cannot answer in the media type asked for.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is larger than the limit of 64 KiB.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+        StatusCodes.Status422UnprocessableEntity => Validation,
+        StatusCodes.Status429TooManyRequests => ProviderRateLimited,
+        StatusCodes.Status502BadGateway => ProviderInvalidResponse,
+        StatusCodes.Status503ServiceUnavailable => ProviderUnavailable,
+        StatusCodes.Status504GatewayTimeout => ProviderTimeout,
+        >= 500 => Internal,
+        _ => "The request could not be processed.",
+    };
+}

@@ -1,0 +1,158 @@
+using Chatbot.Api.Contracts;
+using Chatbot.Api.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using NJsonSchema;
+using NJsonSchema.Generation;
+using NSwag;
+using NSwag.Generation.Processors;
+using NSwag.Generation.Processors.Contexts;
+
+namespace Chatbot.Api.OpenApi;
+
+public static class OpenApiSetup
+{
+    public const string DocumentPath = "/openapi.json";
+
+    public static IServiceCollection AddChatbotOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddOpenApiDocument(settings =>
+        {
+            settings.DocumentName = "v1";
+            settings.Title = "LLM Chatbot API";
+            settings.Version = "1.0.0";
+            settings.Description =
+                "Answers questions with any OpenAI-compatible LLM provider (OpenAI, Ollama, Mistral, Groq, LocalAI, " +
+                "Gemini, Claude through a proxy). Errors are RFC 9457 problem details. Every response carries " +
+                "X-Process-Time, X-Memory-Used and X-Memory-Delta.";
+            settings.SchemaSettings.SchemaProcessors.Add(new QuestionRequestSchemaProcessor());
+            settings.OperationProcessors.Add(new PerformanceHeadersOperationProcessor());
+            settings.OperationProcessors.Add(new QuestionExamplesOperationProcessor());
+        });
+        return services;
+    }
+
+    public static WebApplication UseChatbotOpenApi(this WebApplication app)
+    {
+        app.UseOpenApi(settings => settings.Path = DocumentPath);
+        app.UseSwaggerUi(settings =>
+        {
+            settings.Path = "/docs";
+            settings.DocumentPath = DocumentPath;
+            settings.DocumentTitle = "LLM Chatbot API";
+        });
+        app.UseReDoc(settings =>
+        {
+            settings.Path = "/redoc";
+            settings.DocumentPath = DocumentPath;
+            settings.DocumentTitle = "LLM Chatbot API";
+        });
+        return app;
+    }
+
+    /// <summary>The rules the validator enforces, shown in the schema so generated clients know them.</summary>
+    private sealed class QuestionRequestSchemaProcessor : ISchemaProcessor
+    {
+        public void Process(SchemaProcessorContext context)
+        {
+            if (context.ContextualType.Type != typeof(QuestionRequest))
+            {
+                return;
+            }
+
+            var schema = context.Schema;
+            schema.RequiredProperties.Add("text");
+            if (schema.Properties.TryGetValue("text", out var text))
+            {
+                text.Type = JsonObjectType.String;
+                text.IsNullableRaw = false;
+                text.MinLength = 1;
+                text.MaxLength = 1024;
+                text.Description = "The question: 1 to 1024 characters (Unicode code points), not blank.";
+                text.Example = "Hello! How are you?";
+            }
+        }
+    }
+
+    private sealed class PerformanceHeadersOperationProcessor : IOperationProcessor
+    {
+        public bool Process(OperationProcessorContext context)
+        {
+            foreach (var response in context.OperationDescription.Operation.Responses.Values)
+            {
+                response.Headers[PerformanceHeadersMiddleware.ProcessTimeHeader] = Header("Time the service spent on the request, in seconds.");
+                response.Headers[PerformanceHeadersMiddleware.MemoryUsedHeader] = Header("Resident memory of the service, in MB.");
+                response.Headers[PerformanceHeadersMiddleware.MemoryDeltaHeader] = Header("Change of resident memory during the request, in MB.");
+            }
+
+            return true;
+        }
+
+        private static OpenApiHeader Header(string description) => new()
+        {
+            Description = description,
+            Schema = new JsonSchema { Type = JsonObjectType.Number },
+        };
+    }
+
+    private sealed class QuestionExamplesOperationProcessor : IOperationProcessor
+    {
+        public bool Process(OperationProcessorContext context)
+        {
+            var operation = context.OperationDescription.Operation;
+            if (context.ControllerType != typeof(Controllers.QuestionController))
+            {
+                return true;
+            }
+
+            if (operation.RequestBody?.Content.TryGetValue("application/json", out var body) == true)
+            {
+                body.Example = new { text = "Hello! How are you?" };
+            }
+
+            foreach (var (code, response) in operation.Responses)
+            {
+                var example = Example(int.Parse(code, System.Globalization.CultureInfo.InvariantCulture));
+                foreach (var content in response.Content.Values)
+                {
+                    content.Example = example;
+                }
+
+                if (code == "429")
+                {
+                    response.Headers["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before trying again, passed on from the provider when it said.",
+                        Schema = new JsonSchema { Type = JsonObjectType.Integer },
+                    };
+                }
+            }
+
+            return true;
+        }
+
+        private static object Example(int status) => status switch
+        {
+            200 => new { text = "Hello! I'm doing well, thank you! How are you doing?" },
+            422 => new
+            {
+                type = "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+                title = "Unprocessable Entity",
+                status,
+                detail = ErrorHandling.ProblemTexts.Validation,
+                instance = "/question",
+                errors = new { text = new[] { "The text must be at most 1024 characters long." } },
+                traceId = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            },
+            _ => new ProblemDetails
+            {
+                Type = "about:blank",
+                Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+                Status = status,
+                Detail = ErrorHandling.ProblemTexts.ForStatus(status),
+                Instance = "/question",
+                Extensions = { ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+            },
+        };
+    }
+}

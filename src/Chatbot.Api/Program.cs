@@ -1,0 +1,32 @@
+using Chatbot.Api;
+using Chatbot.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+// .env in the working directory fills in what the real environment does not set.
+DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddChatbotApi();
+
+var app = builder.Build();
+app.UseChatbotApi();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // A bad setting stops the start with one line that names the variable, and no stack trace.
+    await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", ex.Failures));
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>The entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
+public partial class Program;

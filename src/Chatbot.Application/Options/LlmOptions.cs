@@ -1,0 +1,43 @@
+namespace Chatbot.Application.Options;
+
+/// <summary>How this service talks to its LLM provider. Read from LLM_* environment variables.</summary>
+public sealed class LlmOptions
+{
+    public const string DefaultBaseUrl = "https://api.openai.com/v1";
+    public const string DefaultModel = "gpt-4o-mini";
+
+    /// <summary>Name of the registered provider adapter (<c>openai</c>, <c>echo</c>, ...).</summary>
+    public string Provider { get; set; } = "echo";
+
+    public Uri BaseUrl { get; set; } = new(DefaultBaseUrl);
+
+    public string Model { get; set; } = DefaultModel;
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>Sent as the first message when set; null means none.</summary>
+    public string? SystemPrompt { get; set; }
+
+    public double Temperature { get; set; } = 0.7;
+
+    /// <summary>Not sent when null.</summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary>Per attempt.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts in all, the first one included.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>The key as it may appear in logs: its last four characters only.</summary>
+    public string MaskedApiKey => ApiKey switch
+    {
+        null or "" => "(none)",
+        { Length: <= 4 } => "****",
+        var key => "****" + key[^4..],
+    };
+}

@@ -1,0 +1,27 @@
+using Chatbot.Application.Abstractions;
+using Chatbot.Application.Options;
+using Chatbot.Domain.Chat;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Application.Questions.AskQuestion;
+
+public sealed class AskQuestionHandler(IChatCompletionProvider provider, IOptions<LlmOptions> options)
+    : ICommandHandler<AskQuestionCommand, AskQuestionResult>
+{
+    private readonly LlmOptions _options = options.Value;
+
+    public async ValueTask<AskQuestionResult> Handle(AskQuestionCommand command, CancellationToken cancellationToken)
+    {
+        var completion = await provider.CompleteAsync(BuildRequest(command.Text!), cancellationToken);
+        return new AskQuestionResult(completion.Text);
+    }
+
+    private ChatCompletionRequest BuildRequest(string question)
+    {
+        ChatMessage[] messages = string.IsNullOrEmpty(_options.SystemPrompt)
+            ? [ChatMessage.User(question)]
+            : [ChatMessage.System(_options.SystemPrompt), ChatMessage.User(question)];
+        return new ChatCompletionRequest(messages, _options.Model, _options.Temperature, _options.MaxTokens);
+    }
+}

@@ -1,0 +1,27 @@
+using Chatbot.Application.Abstractions;
+using Chatbot.Domain.Chat;
+
+namespace Chatbot.Infrastructure.Providers.Echo;
+
+/// <summary>
+/// The offline provider: answers <c>Echo: &lt;question&gt;</c>, so that a fresh checkout runs with no key
+/// and no network. Also the worked example of docs/providers.md.
+/// </summary>
+public sealed class EchoChatProvider : IChatCompletionProvider
+{
+    public const string Name = "echo";
+
+    public ValueTask<ChatCompletion> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    {
+        var question = request.Messages.LastOrDefault(m => m.Role == ChatRole.User)?.Content ?? string.Empty;
+        var answer = "Echo: " + question;
+        var usage = new TokenUsage(CountWords(request.Messages), CountWords(answer));
+        return ValueTask.FromResult(new ChatCompletion(answer, request.Model, usage));
+    }
+
+    // A stand-in for a tokenizer, so that usage figures move with the text.
+    private static int CountWords(IEnumerable<ChatMessage> messages) => messages.Sum(m => CountWords(m.Content));
+
+    private static int CountWords(string text) =>
+        text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using Chatbot.Domain.Providers;
+using Polly.Timeout;
+
+namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
+
+/// <summary>
+/// Outermost handler of the provider's HttpClient: once the retries are spent, it turns what is left
+/// into typed <see cref="ProviderException"/>s, classifying by HTTP status before anyone reads the body
+/// (Betalgo does not throw on HTTP errors, and throws <c>JsonException</c> on some providers' error bodies).
+/// </summary>
+public sealed class UpstreamFailureHandler(TimeProvider timeProvider) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new ProviderTimeoutException("The provider did not answer within REQUEST_TIMEOUT.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ProviderUnavailableException($"The provider could not be reached ({ex.HttpRequestError}).", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProviderTimeoutException("The provider's connection timed out.", ex);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        var status = response.StatusCode;
+        var retryAfter = RetryDelay.ReadRetryAfter(response, timeProvider.GetUtcNow());
+        response.Dispose();
+        var message = $"The provider answered HTTP {(int)status}.";
+        throw status switch
+        {
+            HttpStatusCode.Unauthorized => new ProviderAuthenticationException(message),
+            HttpStatusCode.TooManyRequests => new ProviderRateLimitedException(message, retryAfter),
+            _ => new ProviderInvalidResponseException(message),
+        };
+    }
+}
