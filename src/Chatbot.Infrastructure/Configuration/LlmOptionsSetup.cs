@@ -20,12 +20,13 @@ public sealed class LlmOptionsSetup(IConfiguration configuration, ProviderCatalo
         var errors = new List<string>();
         var reader = new Reader(configuration, errors);
 
-        var baseUrl = reader.Text(EnvironmentVariables.BaseUrl);
+        // An empty variable (as a copied env.example leaves it) means "not set".
+        var baseUrl = reader.Text(EnvironmentVariables.BaseUrl) is { } b && !string.IsNullOrWhiteSpace(b) ? b : null;
         var apiKey = reader.Text(EnvironmentVariables.ApiKey);
         options.ApiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
 
         var defaultProvider = baseUrl is not null || options.ApiKey is not null ? "openai" : "echo";
-        var provider = (reader.Text(EnvironmentVariables.Provider) is { Length: > 0 } p ? p : defaultProvider)
+        var provider = (reader.Text(EnvironmentVariables.Provider) is { } p && !string.IsNullOrWhiteSpace(p) ? p : defaultProvider)
             .Trim().ToLowerInvariant();
         if (!catalog.Contains(provider))
         {

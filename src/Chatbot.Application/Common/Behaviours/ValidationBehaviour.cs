@@ -22,12 +22,12 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
             return next(message, cancellationToken);
         }
 
-        var context = new ValidationContext<TMessage>(message);
         Dictionary<string, string[]>? errors = null;
         foreach (var validator in _validators)
         {
+            // A context collects the failures of every validator it passes through: one each.
             // Validators here are synchronous rules over the message; no I/O, so no need to go async.
-            var result = validator.Validate(context);
+            var result = validator.Validate(new ValidationContext<TMessage>(message));
             if (result.IsValid)
             {
                 continue;

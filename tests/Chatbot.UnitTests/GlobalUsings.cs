@@ -1,0 +1,3 @@
+global using FluentAssertions;
+global using NSubstitute;
+global using NUnit.Framework;
