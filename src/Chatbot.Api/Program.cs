@@ -1,4 +1,5 @@
 using Chatbot.Api;
+using Chatbot.Application.Options;
 using Chatbot.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -10,18 +11,23 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddChatbotApi();
 
 var app = builder.Build();
-app.UseChatbotApi();
+try
+{
+    // Bind and check the settings before the host starts: a bad one stops the start with one line
+    // that names the variable, and no stack trace.
+    _ = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", ex.Failures));
+    return 1;
+}
 
+app.UseChatbotApi();
 try
 {
     await app.RunAsync();
     return 0;
-}
-catch (OptionsValidationException ex)
-{
-    // A bad setting stops the start with one line that names the variable, and no stack trace.
-    await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", ex.Failures));
-    return 1;
 }
 finally
 {

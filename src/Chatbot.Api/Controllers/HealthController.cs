@@ -8,7 +8,6 @@ namespace Chatbot.Api.Controllers;
 
 [ApiController]
 [Route("health")]
-[Produces("application/json")]
 public sealed class HealthController(IOptions<LlmOptions> options, TimeProvider timeProvider) : ControllerBase
 {
     public const string ServiceName = "llm-chatbot-api";

@@ -7,7 +7,6 @@ namespace Chatbot.Api.Controllers;
 
 [ApiController]
 [Route("question")]
-[Produces("application/json")]
 public sealed class QuestionController(ISender sender) : ControllerBase
 {
     /// <summary>Ask the model a question.</summary>

@@ -26,6 +26,7 @@ public static class OpenApiSetup
                 "Gemini, Claude through a proxy). Errors are RFC 9457 problem details. Every response carries " +
                 "X-Process-Time, X-Memory-Used and X-Memory-Delta.";
             settings.SchemaSettings.SchemaProcessors.Add(new QuestionRequestSchemaProcessor());
+            settings.OperationProcessors.Add(new ProblemContentTypeOperationProcessor());
             settings.OperationProcessors.Add(new PerformanceHeadersOperationProcessor());
             settings.OperationProcessors.Add(new QuestionExamplesOperationProcessor());
         });
@@ -71,6 +72,23 @@ public static class OpenApiSetup
                 text.Description = "The question: 1 to 1024 characters (Unicode code points), not blank.";
                 text.Example = "Hello! How are you?";
             }
+        }
+    }
+
+    /// <summary>NSwag lists every response as application/json; errors are served as application/problem+json.</summary>
+    private sealed class ProblemContentTypeOperationProcessor : IOperationProcessor
+    {
+        public bool Process(OperationProcessorContext context)
+        {
+            foreach (var (code, response) in context.OperationDescription.Operation.Responses)
+            {
+                if (code.Length == 3 && code[0] is '4' or '5' && response.Content.Remove("application/json", out var media))
+                {
+                    response.Content["application/problem+json"] = media;
+                }
+            }
+
+            return true;
         }
     }
 
