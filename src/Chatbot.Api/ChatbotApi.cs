@@ -10,8 +10,8 @@ using Chatbot.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Serilog;
-using ILogger = Microsoft.Extensions.Logging.ILogger;
 using Serilog.Events;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace Chatbot.Api;
 

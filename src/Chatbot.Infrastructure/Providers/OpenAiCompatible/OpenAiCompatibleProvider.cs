@@ -1,14 +1,14 @@
 using System.Text.Json;
 using Betalgo.Ranul.OpenAI;
 using Betalgo.Ranul.OpenAI.Managers;
-using ChatCompletionCreateRequest = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatCompletionCreateRequest;
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Options;
 using Chatbot.Domain.Chat;
-using ChatCompletionRequest = Chatbot.Domain.Chat.ChatCompletionRequest;
-using ChatMessage = Chatbot.Domain.Chat.ChatMessage;
 using Chatbot.Domain.Providers;
 using Microsoft.Extensions.Options;
+using ChatCompletionCreateRequest = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatCompletionCreateRequest;
+using ChatCompletionRequest = Chatbot.Domain.Chat.ChatCompletionRequest;
+using ChatMessage = Chatbot.Domain.Chat.ChatMessage;
 using SdkChatMessage = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatMessage;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
