@@ -62,14 +62,29 @@ public static partial class ChatbotApi
 
         services.AddSingleton<ProcessMemorySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessMemorySampler>());
+        services.AddHealthChecks();
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            // Kestrel stops taking requests on SIGTERM and lets those in flight finish, up to this long.
+            host.ShutdownTimeout = ApiOptions.Read(configuration).ShutdownTimeout;
+        });
         return builder;
     }
 
     public static WebApplication UseChatbotApi(this WebApplication app)
     {
-        app.UseMiddleware<PerformanceHeadersMiddleware>();
-        app.UseSerilogRequestLogging(o =>
-            o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms");
+        var options = ApiOptions.Read(app.Configuration);
+        if (options.PerformanceHeaders)
+        {
+            app.UseMiddleware<PerformanceHeadersMiddleware>();
+        }
+
+        if (options.RequestLogging)
+        {
+            app.UseSerilogRequestLogging(o =>
+                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms");
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
@@ -77,6 +92,7 @@ public static partial class ChatbotApi
         app.MapGet("/", () => Results.Redirect("/docs", permanent: false, preserveMethod: true))
             .ExcludeFromDescription();
         app.MapControllers();
+        app.MapHealthChecks("/health/ready").ExcludeFromDescription();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;

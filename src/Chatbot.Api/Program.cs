@@ -1,8 +1,14 @@
 using Chatbot.Api;
+using Chatbot.Api.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 using Serilog;
+
+if (args.Contains(HealthCheckProbe.Argument))
+{
+    return await HealthCheckProbe.RunAsync(args);
+}
 
 // .env in the working directory fills in what the real environment does not set.
 DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
@@ -16,6 +22,7 @@ try
     // Bind and check the settings before the host starts: a bad one stops the start with one line
     // that names the variable, and no stack trace.
     _ = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
+    _ = ApiOptions.Read(app.Configuration);
 }
 catch (OptionsValidationException ex)
 {
