@@ -35,7 +35,14 @@ public static class OpenApiSetup
 
     public static WebApplication UseChatbotOpenApi(this WebApplication app)
     {
-        app.UseOpenApi(settings => settings.Path = DocumentPath);
+        app.UseOpenApi(settings =>
+        {
+            settings.Path = DocumentPath;
+
+            // No absolute server URL: clients and Swagger UI use the origin they reached, and the document
+            // is the same whichever host or port serves it (docs/openapi.json is compared with it).
+            settings.PostProcess = (document, _) => document.Servers.Clear();
+        });
         app.UseSwaggerUi(settings =>
         {
             settings.Path = "/docs";
