@@ -3,12 +3,14 @@ using Chatbot.Api.Diagnostics;
 using Chatbot.Api.ErrorHandling;
 using Chatbot.Api.OpenApi;
 using Chatbot.Application;
+using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Common.Behaviours;
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.AskQuestion;
 using Chatbot.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
@@ -60,6 +62,16 @@ public static partial class ChatbotApi
         services.AddProblemDetailsEverywhere();
         services.AddChatbotOpenApi();
 
+        if (ApiOptions.Read(builder.Configuration).Metrics)
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(ChatbotMetrics.MeterName)
+                .AddPrometheusExporter());
+        }
+
         services.AddSingleton<ProcessMemorySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessMemorySampler>());
         services.AddHealthChecks();
@@ -93,6 +105,10 @@ public static partial class ChatbotApi
             .ExcludeFromDescription();
         app.MapControllers();
         app.MapHealthChecks("/health/ready").ExcludeFromDescription();
+        if (options.Metrics)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        }
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;

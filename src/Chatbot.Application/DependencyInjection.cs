@@ -1,5 +1,7 @@
+using Chatbot.Application.Common.Diagnostics;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatbot.Application;
 
@@ -12,6 +14,9 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddValidatorsFromAssemblyContaining<ApplicationAssemblyMarker>(ServiceLifetime.Singleton);
+
+        // IMeterFactory comes from the host (or AddInfrastructure).
+        services.TryAddSingleton<ChatbotMetrics>();
         return services;
     }
 }

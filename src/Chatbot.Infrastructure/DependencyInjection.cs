@@ -1,3 +1,4 @@
+using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Infrastructure.Configuration;
 using Chatbot.Infrastructure.Providers;
@@ -15,6 +16,8 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ChatbotMetrics>();
         ProviderRegistration.GetCatalog(services);
         services.AddSingleton<IConfigureOptions<LlmOptions>, LlmOptionsSetup>();
         services.AddOptions<LlmOptions>().ValidateOnStart();
@@ -29,6 +32,7 @@ public static class DependencyInjection
     {
         services.AddSingleton<ProviderResiliencePolicies>();
         services.AddTransient<UpstreamFailureHandler>();
+        services.AddTransient<UpstreamMetricsHandler>();
         services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, client =>
             {
                 // Each attempt has its own timeout (Polly); the client's own would cut across retries.
@@ -43,6 +47,7 @@ public static class DependencyInjection
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<UpstreamFailureHandler>()
             .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().Retry)
+            .AddHttpMessageHandler<UpstreamMetricsHandler>()
             .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().PerAttemptTimeout);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -13,7 +14,7 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// </summary>
 public sealed class ProviderResiliencePolicies
 {
-    public ProviderResiliencePolicies(IOptions<LlmOptions> options, TimeProvider timeProvider)
+    public ProviderResiliencePolicies(IOptions<LlmOptions> options, TimeProvider timeProvider, ChatbotMetrics metrics)
     {
         var o = options.Value;
         PerAttemptTimeout = Policy.TimeoutAsync<HttpResponseMessage>(o.RequestTimeout, TimeoutStrategy.Optimistic);
@@ -27,6 +28,8 @@ public sealed class ProviderResiliencePolicies
                     retry, RetryDelay.ReadRetryAfter(outcome.Result, timeProvider.GetUtcNow()), o.RetryBaseDelay, o.RetryMaxDelay),
                 (outcome, _, _, _) =>
                 {
+                    metrics.Retry(o.Provider, RetryReason(outcome));
+
                     // The response that is retried is never read: give its connection back now.
                     outcome.Result?.Dispose();
                     return Task.CompletedTask;
@@ -36,6 +39,13 @@ public sealed class ProviderResiliencePolicies
     public IAsyncPolicy<HttpResponseMessage> Retry { get; }
 
     public IAsyncPolicy<HttpResponseMessage> PerAttemptTimeout { get; }
+
+    private static string RetryReason(DelegateResult<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result: { } response } => ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        { Exception: TimeoutRejectedException } => "timeout",
+        _ => "connection_error",
+    };
 
     public static bool IsTransient(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;

@@ -1,8 +1,10 @@
 using Chatbot.Application.Abstractions;
+using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.AskQuestion;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
+using Microsoft.Extensions.DependencyInjection;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Chatbot.UnitTests.Application.Questions;
@@ -101,5 +103,9 @@ public sealed class AskQuestionHandlerTests
         (await act.Should().ThrowAsync<ProviderAuthenticationException>()).Which.Should().BeSameAs(failure);
     }
 
-    private AskQuestionHandler Handler(LlmOptions options) => new(_provider, MsOptions.Create(options));
+    private static readonly ChatbotMetrics Metrics = new(
+        new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider()
+            .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+    private AskQuestionHandler Handler(LlmOptions options) => new(_provider, MsOptions.Create(options), Metrics);
 }

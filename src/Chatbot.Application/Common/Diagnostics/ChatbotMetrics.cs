@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+using Chatbot.Domain.Providers;
+
+namespace Chatbot.Application.Common.Diagnostics;
+
+/// <summary>
+/// The service's own instruments (meter <see cref="MeterName"/>). HTTP requests by route and status and their
+/// durations come from ASP.NET Core's and HttpClient's built-in meters; these count what only we know.
+/// </summary>
+public sealed class ChatbotMetrics
+{
+    public const string MeterName = "Chatbot";
+
+    private readonly Counter<long> _upstreamCalls;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _providerFailures;
+    private readonly Counter<long> _tokens;
+    private readonly Counter<long> _cacheLookups;
+
+    public ChatbotMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _upstreamCalls = meter.CreateCounter<long>(
+            "chatbot.upstream.calls", "{call}", "Calls made to the LLM provider, one per attempt, by provider, status and attempt.");
+        _retries = meter.CreateCounter<long>(
+            "chatbot.upstream.retries", "{retry}", "Attempts repeated after a transient failure, by provider and reason.");
+        _providerFailures = meter.CreateCounter<long>(
+            "chatbot.provider.failures", "{failure}", "Questions that failed at the provider after the retries, by provider and kind.");
+        _tokens = meter.CreateCounter<long>(
+            "chatbot.tokens", "{token}", "Tokens the provider reported, by provider, model and direction (input or output).");
+        _cacheLookups = meter.CreateCounter<long>(
+            "chatbot.cache.lookups", "{lookup}", "Answer cache lookups, by result (hit or miss).");
+    }
+
+    /// <param name="status">The HTTP status code, or <c>timeout</c> / <c>connection_error</c>.</param>
+    public void UpstreamCall(string provider, string status, int attempt) =>
+        _upstreamCalls.Add(1, new("provider", provider), new("status", status), new("attempt", attempt));
+
+    public void Retry(string provider, string reason) =>
+        _retries.Add(1, new("provider", provider), new("reason", reason));
+
+    public void ProviderFailure(string provider, ProviderFailureKind kind) =>
+        _providerFailures.Add(1, new("provider", provider), new("kind", KindLabel(kind)));
+
+    public void Tokens(string provider, string model, int input, int output)
+    {
+        _tokens.Add(input, new("provider", provider), new("model", model), new("direction", "input"));
+        _tokens.Add(output, new("provider", provider), new("model", model), new("direction", "output"));
+    }
+
+    public void CacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+
+    private static string KindLabel(ProviderFailureKind kind) => kind switch
+    {
+        ProviderFailureKind.Authentication => "authentication",
+        ProviderFailureKind.RateLimited => "rate_limited",
+        ProviderFailureKind.InvalidResponse => "invalid_response",
+        ProviderFailureKind.Unavailable => "unavailable",
+        ProviderFailureKind.Timeout => "timeout",
+        _ => "other",
+    };
+}

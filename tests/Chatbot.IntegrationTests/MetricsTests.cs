@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace Chatbot.IntegrationTests;
+
+/// <summary>
+/// GET /metrics (Prometheus text, OpenTelemetry) after known traffic. Meters are process-wide, so this
+/// fixture runs alone: no other test's traffic can be counted here.
+/// </summary>
+[NonParallelizable]
+public sealed class MetricsTests
+{
+    [Test]
+    public async Task Metrics_count_requests_upstream_calls_retries_failures_and_tokens()
+    {
+        await using var fake = await FakeProviderServer.StartAsync();
+        await using var factory = ApiFactory.For(fake);
+        using var client = factory.CreateClient();
+
+        fake.Enqueue(FakeResponse.RateLimited(), FakeResponse.Completion("first", promptTokens: 11, completionTokens: 3));
+        (await client.AskAsync("one")).StatusCode.Should().Be(HttpStatusCode.OK);
+        fake.Enqueue(FakeResponse.Completion("second", promptTokens: 20, completionTokens: 4));
+        (await client.AskAsync("two")).StatusCode.Should().Be(HttpStatusCode.OK);
+        fake.Enqueue(FakeResponse.WithStatus(401));
+        (await client.AskAsync("three")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await client.AskAsync(string.Empty)).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+
+        var response = await client.GetAsync("/metrics");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
+        var metrics = Prometheus.Parse(await response.Content.ReadAsStringAsync());
+
+        metrics.Sum("http_server_request_duration_seconds_count", ("http_route", "question"), ("http_response_status_code", "200")).Should().Be(2);
+        metrics.Sum("http_server_request_duration_seconds_count", ("http_route", "question"), ("http_response_status_code", "401")).Should().Be(1);
+        metrics.Sum("http_server_request_duration_seconds_count", ("http_route", "question"), ("http_response_status_code", "422")).Should().Be(1);
+
+        metrics.Sum("chatbot_upstream_calls_total", ("provider", "openai")).Should().Be(4, "429 + 200, 200, 401");
+        metrics.Sum("chatbot_upstream_calls_total", ("status", "429"), ("attempt", "1")).Should().Be(1);
+        metrics.Sum("chatbot_upstream_calls_total", ("status", "200"), ("attempt", "2")).Should().Be(1);
+        metrics.Sum("chatbot_upstream_calls_total", ("status", "200"), ("attempt", "1")).Should().Be(1);
+        metrics.Sum("chatbot_upstream_calls_total", ("status", "401"), ("attempt", "1")).Should().Be(1);
+        metrics.Sum("chatbot_upstream_retries_total", ("reason", "429")).Should().Be(1);
+        metrics.Sum("chatbot_provider_failures_total", ("kind", "authentication")).Should().Be(1);
+        metrics.Sum("chatbot_provider_failures_total").Should().Be(1);
+        metrics.Sum("chatbot_tokens_total", ("direction", "input")).Should().Be(31);
+        metrics.Sum("chatbot_tokens_total", ("direction", "output")).Should().Be(7);
+        metrics.Sum("http_client_request_duration_seconds_count").Should().Be(4, "HttpClient instrumentation sees every attempt");
+    }
+
+    /// <summary>Just enough of the Prometheus text format to sum a metric over the series that match some labels.</summary>
+    private sealed class Prometheus
+    {
+        private readonly List<(string Name, Dictionary<string, string> Labels, double Value)> _samples = [];
+
+        public static Prometheus Parse(string text)
+        {
+            var result = new Prometheus();
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.Length == 0 || line[0] == '#')
+                {
+                    continue;
+                }
+
+                var brace = line.IndexOf('{', StringComparison.Ordinal);
+                var close = line.LastIndexOf('}');
+                var name = brace < 0 ? line[..line.IndexOf(' ', StringComparison.Ordinal)] : line[..brace];
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (brace >= 0)
+                {
+                    foreach (var pair in line[(brace + 1)..close].Split("\",", StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                        labels[pair[..eq]] = pair[(eq + 1)..].Trim('"');
+                    }
+                }
+
+                var rest = line[((brace < 0 ? name.Length : close + 1))..].Trim().Split(' ')[0];
+                result._samples.Add((name, labels, double.Parse(rest, NumberStyles.Float, CultureInfo.InvariantCulture)));
+            }
+
+            return result;
+        }
+
+        public double Sum(string name, params (string Key, string Value)[] labels) =>
+            _samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                .Sum(s => s.Value);
+    }
+}
