@@ -55,6 +55,7 @@ public static partial class ChatbotApi
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.Assemblies = [typeof(AskQuestionCommand)];
             options.PipelineBehaviors = [typeof(ValidationBehaviour<,>)];
+            options.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>)];
         });
 
         services.AddControllers()

@@ -27,3 +27,7 @@ public sealed record HealthResponse(
     string Provider,
     string Model,
     double UptimeSeconds);
+
+/// <summary>One server-sent event of a streamed answer: <c>data: {"text":"&lt;piece&gt;"}</c>.</summary>
+/// <param name="Text">The next piece of the answer.</param>
+public sealed record StreamPiece(string Text);

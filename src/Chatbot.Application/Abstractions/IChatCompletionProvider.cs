@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Chatbot.Domain.Chat;
 
 namespace Chatbot.Application.Abstractions;
@@ -9,4 +10,18 @@ namespace Chatbot.Application.Abstractions;
 public interface IChatCompletionProvider
 {
     ValueTask<ChatCompletion> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The answer in pieces as the provider produces them; joined they equal the answer of
+    /// <see cref="CompleteAsync"/>. A provider that cannot stream answers in one piece (this default).
+    /// </summary>
+    IAsyncEnumerable<string> StreamAsync(ChatCompletionRequest request, CancellationToken cancellationToken) =>
+        InOnePiece(this, request, cancellationToken);
+
+    private static async IAsyncEnumerable<string> InOnePiece(
+        IChatCompletionProvider provider, ChatCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var completion = await provider.CompleteAsync(request, cancellationToken);
+        yield return completion.Text;
+    }
 }

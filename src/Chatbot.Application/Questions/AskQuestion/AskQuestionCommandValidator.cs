@@ -1,4 +1,4 @@
-using System.Text;
+using Chatbot.Application.Questions.Common;
 using FluentValidation;
 
 namespace Chatbot.Application.Questions.AskQuestion;
@@ -6,33 +6,7 @@ namespace Chatbot.Application.Questions.AskQuestion;
 public sealed class AskQuestionCommandValidator : AbstractValidator<AskQuestionCommand>
 {
     /// <summary>Counted in Unicode code points, as the original (Python) service counted characters.</summary>
-    public const int MaxTextLength = 1024;
+    public const int MaxTextLength = QuestionTextRules.MaxTextLength;
 
-    public AskQuestionCommandValidator()
-    {
-        RuleFor(c => c.Text)
-            .Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("The text field is required.")
-            .Must(text => text!.Length > 0).WithMessage("The text must not be empty.")
-            .Must(text => !string.IsNullOrWhiteSpace(text)).WithMessage("The text must not be blank.")
-            .Must(text => CountCodePoints(text!) <= MaxTextLength)
-            .WithMessage($"The text must be at most {MaxTextLength} characters long.");
-    }
-
-    private static int CountCodePoints(string text)
-    {
-        // Every code point takes one or two UTF-16 units, so a short string needs no counting.
-        if (text.Length <= MaxTextLength)
-        {
-            return text.Length;
-        }
-
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
-    }
+    public AskQuestionCommandValidator() => RuleFor(c => c.Text).ValidQuestionText();
 }

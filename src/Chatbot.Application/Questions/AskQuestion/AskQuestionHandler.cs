@@ -1,6 +1,7 @@
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
+using Chatbot.Application.Questions.Common;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
 using Mediator;
@@ -18,7 +19,7 @@ public sealed class AskQuestionHandler(IChatCompletionProvider provider, IOption
         ChatCompletion completion;
         try
         {
-            completion = await provider.CompleteAsync(BuildRequest(command.Text!), cancellationToken);
+            completion = await provider.CompleteAsync(QuestionConversation.Build(_options, command.Text!), cancellationToken);
         }
         catch (ProviderException ex)
         {
@@ -32,13 +33,5 @@ public sealed class AskQuestionHandler(IChatCompletionProvider provider, IOption
         }
 
         return new AskQuestionResult(completion.Text);
-    }
-
-    private ChatCompletionRequest BuildRequest(string question)
-    {
-        ChatMessage[] messages = string.IsNullOrEmpty(_options.SystemPrompt)
-            ? [ChatMessage.User(question)]
-            : [ChatMessage.System(_options.SystemPrompt), ChatMessage.User(question)];
-        return new ChatCompletionRequest(messages, _options.Model, _options.Temperature, _options.MaxTokens);
     }
 }

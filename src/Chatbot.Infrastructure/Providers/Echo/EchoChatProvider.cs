@@ -19,6 +19,22 @@ public sealed class EchoChatProvider : IChatCompletionProvider
         return ValueTask.FromResult(new ChatCompletion(answer, request.Model, usage));
     }
 
+    /// <summary>The same answer, a word at a time (each piece keeps the space after it).</summary>
+    public async IAsyncEnumerable<string> StreamAsync(
+        ChatCompletionRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var answer = (await CompleteAsync(request, cancellationToken)).Text;
+        var start = 0;
+        while (start < answer.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var space = answer.IndexOf(' ', start);
+            var end = space < 0 ? answer.Length : space + 1;
+            yield return answer[start..end];
+            start = end;
+        }
+    }
+
     // A stand-in for a tokenizer, so that usage figures move with the text.
     private static int CountWords(IEnumerable<ChatMessage> messages) => messages.Sum(m => CountWords(m.Content));
 
