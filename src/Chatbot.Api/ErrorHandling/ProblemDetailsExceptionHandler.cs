@@ -40,6 +40,14 @@ public sealed partial class ProblemDetailsExceptionHandler(
                 Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
+        if (OpenAiErrors.AppliesTo(httpContext))
+        {
+            var (status, body) = OpenAiErrors.From(exception);
+            httpContext.Response.StatusCode = status;
+            await httpContext.Response.WriteAsJsonAsync(body, ApiJson.Options, cancellationToken);
+            return true;
+        }
+
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problemDetailsService.TryWriteAsync(new ProblemDetailsContext
         {

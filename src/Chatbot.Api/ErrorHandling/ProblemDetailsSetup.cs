@@ -32,6 +32,11 @@ public static class ProblemDetailsSetup
     /// </summary>
     public static IActionResult InvalidModelState(ActionContext context)
     {
+        if (OpenAiErrors.AppliesTo(context.HttpContext))
+        {
+            return new BadRequestObjectResult(OpenAiErrors.MalformedJson());
+        }
+
         var fieldErrors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (key, entry) in context.ModelState)
         {

@@ -1,0 +1,45 @@
+using Chatbot.Api.Contracts;
+using Chatbot.Application.Common.Exceptions;
+
+namespace Chatbot.Api.ErrorHandling;
+
+/// <summary>
+/// Errors of the OpenAI-compatible surface (<c>/v1/*</c>) in OpenAI's shape, so OpenAI's SDKs understand them.
+/// The statuses are the same as the problem details of the rest of the API.
+/// </summary>
+public static class OpenAiErrors
+{
+    public static bool AppliesTo(HttpContext context) => context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal);
+
+    public static (int Status, OpenAiErrorResponse Body) From(Exception exception)
+    {
+        if (exception is RequestValidationException validation)
+        {
+            var (param, messages) = validation.Errors.First();
+            return validation.Errors.ContainsKey("model")
+                ? (StatusCodes.Status404NotFound, Error(validation.Errors["model"][0], "invalid_request_error", "model", "model_not_found"))
+                : (StatusCodes.Status400BadRequest, Error(messages[0], "invalid_request_error", OpenAiName(param), null));
+        }
+
+        var problem = ProblemDetailsExceptionHandler.Map(exception);
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return (status, Error(problem.Detail ?? ProblemTexts.ForStatus(status), TypeFor(status), null, null));
+    }
+
+    // The application's property names as OpenAI's JSON spells them.
+    private static string OpenAiName(string param) => param == "maxTokens" ? "max_tokens" : param;
+
+    public static OpenAiErrorResponse MalformedJson() =>
+        Error(ProblemTexts.MalformedJson, "invalid_request_error", null, null);
+
+    private static OpenAiErrorResponse Error(string message, string type, string? param, string? code) =>
+        new(new OpenAiError(message, type, param, code));
+
+    private static string TypeFor(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "authentication_error",
+        StatusCodes.Status429TooManyRequests => "rate_limit_error",
+        < 500 => "invalid_request_error",
+        _ => "api_error",
+    };
+}

@@ -1,0 +1,150 @@
+using System.ClientModel;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Chatbot.IntegrationTests;
+
+/// <summary>/v1/chat/completions and /v1/models, used by OpenAI's official .NET SDK as its base URL, on real Kestrel.</summary>
+public sealed class OpenAiSurfaceTests
+{
+    private FakeProviderServer _fake = null!;
+    private ApiFactory _factory = null!;
+    private HttpClient _http = null!;
+    private ChatClient _chat = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _fake = await FakeProviderServer.StartAsync();
+        _factory = ApiFactory.For(_fake);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        _http = _factory.CreateClient();
+        _chat = new ChatClient(
+            ApiFactory.Model,
+            new ApiKeyCredential("any-client-key"),
+            new OpenAIClientOptions { Endpoint = new Uri(_http.BaseAddress!, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _http.Dispose();
+        await _factory.DisposeAsync();
+        await _fake.DisposeAsync();
+    }
+
+    [SetUp]
+    public void ResetFake() => _fake.Reset();
+
+    [Test]
+    public async Task The_openai_sdk_gets_a_completion_of_a_multi_turn_conversation()
+    {
+        _fake.Enqueue(FakeResponse.Completion("Paris, as I said.", promptTokens: 21, completionTokens: 5));
+
+        ChatCompletion completion = await _chat.CompleteChatAsync(
+        [
+            new SystemChatMessage("Answer briefly."),
+            new UserChatMessage("What is the capital of France?"),
+            new AssistantChatMessage("Paris."),
+            new UserChatMessage("Are you sure?"),
+        ]);
+
+        completion.Content.Should().ContainSingle().Which.Text.Should().Be("Paris, as I said.");
+        completion.FinishReason.Should().Be(ChatFinishReason.Stop);
+        completion.Usage.InputTokenCount.Should().Be(21);
+        completion.Usage.OutputTokenCount.Should().Be(5);
+        var sent = _fake.Received.Should().ContainSingle().Subject.BodyJson.GetProperty("messages");
+        sent.EnumerateArray().Select(m => m.GetProperty("role").GetString()).Should().Equal("system", "user", "assistant", "user");
+        sent[3].GetProperty("content").GetString().Should().Be("Are you sure?");
+    }
+
+    [Test]
+    public async Task The_openai_sdk_streams_a_completion()
+    {
+        _fake.Default = FakeResponse.Stream("Once ", "upon ", "a ", "time.");
+
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in _chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a story")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        text.ToString().Should().Be("Once upon a time.");
+        _fake.Received.Should().ContainSingle().Which.BodyJson.GetProperty("stream").GetBoolean().Should().BeTrue();
+    }
+
+    [Test]
+    public async Task A_provider_failure_reaches_the_openai_sdk_as_an_error_with_its_status()
+    {
+        _fake.Default = FakeResponse.WithStatus(401);
+
+        var act = () => _chat.CompleteChatAsync([new UserChatMessage("hi")]);
+
+        var error = (await act.Should().ThrowAsync<ClientResultException>()).Which;
+        error.Status.Should().Be(401);
+        error.Message.Should().Contain("Authentication failed with LLM provider");
+    }
+
+    [Test]
+    public async Task Another_model_is_404_model_not_found()
+    {
+        var other = new ChatClient("gpt-imaginary", new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = new Uri(_http.BaseAddress!, "v1") });
+
+        var act = () => other.CompleteChatAsync([new UserChatMessage("hi")]);
+
+        (await act.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(404);
+        _fake.ChatCompletionCalls.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Models_lists_the_served_model()
+    {
+        var models = await _http.GetFromJsonAsync<JsonElement>("/v1/models");
+
+        models.GetProperty("object").GetString().Should().Be("list");
+        models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).Should().Equal(ApiFactory.Model);
+    }
+
+    [TestCase("""{"messages":[]}""", "messages", TestName = "no messages")]
+    [TestCase("""{}""", "messages", TestName = "messages missing")]
+    [TestCase("""{"messages":[{"role":"wizard","content":"hi"}]}""", "messages[0].role", TestName = "unknown role")]
+    [TestCase("""{"messages":[{"role":"user","content":""}]}""", "messages[0].content", TestName = "empty content")]
+    [TestCase("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content", TestName = "non-text content")]
+    [TestCase("""{"messages":[{"role":"user","content":"hi"}],"temperature":2.5}""", "temperature", TestName = "temperature out of range")]
+    [TestCase("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens", TestName = "max_tokens out of range")]
+    public async Task Invalid_requests_are_400_with_an_openai_error_body(string body, string param)
+    {
+        var response = await _http.PostAsync("/v1/chat/completions", Problems.Json(body));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        error.GetProperty("type").GetString().Should().Be("invalid_request_error");
+        error.GetProperty("param").GetString().Should().Be(param);
+        error.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
+        _fake.ChatCompletionCalls.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Too_many_messages_are_400()
+    {
+        var messages = Enumerable.Range(0, 101).Select(i => new { role = "user", content = $"m{i}" });
+
+        var response = await _http.PostAsJsonAsync("/v1/chat/completions", new { messages });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString().Should().Be("messages");
+    }
+
+    [Test]
+    public async Task Malformed_json_is_400_with_an_openai_error_body()
+    {
+        var response = await _http.PostAsync("/v1/chat/completions", Problems.Json("{\"messages\": ["));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("type").GetString().Should().Be("invalid_request_error");
+    }
+}
