@@ -26,7 +26,7 @@ public static class OpenApiSetup
                 "Gemini, Claude through a proxy). Errors are RFC 9457 problem details. Every response carries " +
                 "X-Process-Time, X-Memory-Used and X-Memory-Delta.";
             settings.SchemaSettings.SchemaProcessors.Add(new QuestionRequestSchemaProcessor());
-            settings.OperationProcessors.Add(new ProblemContentTypeOperationProcessor());
+            settings.OperationProcessors.Add(new DeclaredContentTypesOperationProcessor());
             settings.OperationProcessors.Add(new PerformanceHeadersOperationProcessor());
             settings.OperationProcessors.Add(new QuestionExamplesOperationProcessor());
         });
@@ -82,16 +82,31 @@ public static class OpenApiSetup
         }
     }
 
-    /// <summary>NSwag lists every response as application/json; errors are served as application/problem+json.</summary>
-    private sealed class ProblemContentTypeOperationProcessor : IOperationProcessor
+    /// <summary>
+    /// NSwag lists every response as application/json; this applies the media types the action declares in its
+    /// <c>[ProducesResponseType]</c> (problem+json for errors, text/event-stream for streams).
+    /// </summary>
+    private sealed class DeclaredContentTypesOperationProcessor : IOperationProcessor
     {
         public bool Process(OperationProcessorContext context)
         {
-            foreach (var (code, response) in context.OperationDescription.Operation.Responses)
+            var responses = context.OperationDescription.Operation.Responses;
+            foreach (var declared in context.MethodInfo.GetCustomAttributes(typeof(ProducesResponseTypeAttribute), inherit: true)
+                         .Cast<ProducesResponseTypeAttribute>())
             {
-                if (code.Length == 3 && code[0] is '4' or '5' && response.Content.Remove("application/json", out var media))
+                var mediaTypes = new Microsoft.AspNetCore.Mvc.Formatters.MediaTypeCollection();
+                ((Microsoft.AspNetCore.Mvc.ApiExplorer.IApiResponseMetadataProvider)declared).SetContentTypes(mediaTypes);
+                var code = declared.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (mediaTypes.Count == 0 || !responses.TryGetValue(code, out var response) || response.Content.Count == 0)
                 {
-                    response.Content["application/problem+json"] = media;
+                    continue;
+                }
+
+                var schema = response.Content.Values.First().Schema;
+                response.Content.Clear();
+                foreach (var mediaType in mediaTypes)
+                {
+                    response.Content[mediaType] = new OpenApiMediaType { Schema = schema };
                 }
             }
 
@@ -125,7 +140,8 @@ public static class OpenApiSetup
         public bool Process(OperationProcessorContext context)
         {
             var operation = context.OperationDescription.Operation;
-            if (context.ControllerType != typeof(Controllers.QuestionController))
+            if (context.ControllerType != typeof(Controllers.QuestionController)
+                && context.ControllerType != typeof(Controllers.QuestionStreamController))
             {
                 return true;
             }
