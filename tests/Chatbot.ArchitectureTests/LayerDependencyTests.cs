@@ -66,7 +66,8 @@ public sealed class LayerDependencyTests
     public void Handlers_and_messages_are_sealed()
     {
         var result = Types.InAssembly(Application)
-            .That().HaveNameEndingWith("Handler").Or().HaveNameEndingWith("Command").Or().HaveNameEndingWith("Validator")
+            .That().AreClasses().And().AreNotAbstract()
+            .And().HaveNameMatching("(Handler|Command|Validator)$")
             .Should().BeSealed().GetResult();
 
         result.IsSuccessful.Should().BeTrue("these are not sealed: {0}", string.Join(", ", result.FailingTypeNames ?? []));
