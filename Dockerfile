@@ -60,7 +60,10 @@ ENTRYPOINT ["dotnet", "watch", "--project", "src/Chatbot.Api", "--artifacts-path
 
 # ---- final: the production image (default target) ---------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS final
+# Port 8000 on every interface. The base image's ASPNETCORE_HTTP_PORTS=8080 is cleared: ASPNETCORE_URLS wins anyway,
+# and Kestrel would warn at every start that it overrides it.
 ENV ASPNETCORE_URLS=http://+:8000 \
+    ASPNETCORE_HTTP_PORTS= \
     DOTNET_NOLOGO=1
 WORKDIR /app
 COPY --from=build /app/publish .
