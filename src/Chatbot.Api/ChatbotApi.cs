@@ -8,6 +8,8 @@ using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.AskQuestion;
 using Chatbot.Infrastructure;
+using Chatbot.Infrastructure.Configuration;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -44,10 +46,13 @@ public static partial class ChatbotApi
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // It warns on every degraded probe; RedisConnection warns once per interval instead.
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Error)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
 
         var services = builder.Services;
+        var gateway = GatewayOptions.Read(builder.Configuration);
         services.AddApplication();
         services.AddInfrastructure();
         services.AddMediator(options =>
@@ -57,6 +62,9 @@ public static partial class ChatbotApi
             options.PipelineBehaviors = [typeof(ValidationBehaviour<,>)];
             options.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>)];
         });
+
+        // After AddMediator (the cache runs inside validation); each feature is registered only when it is on.
+        services.AddGateway(gateway);
 
         services.AddControllers()
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
@@ -105,7 +113,8 @@ public static partial class ChatbotApi
         app.MapGet("/", () => Results.Redirect("/docs", permanent: false, preserveMethod: true))
             .ExcludeFromDescription();
         app.MapControllers();
-        app.MapHealthChecks("/health/ready").ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = ReadinessResponse.WriteAsync })
+            .ExcludeFromDescription();
         if (options.Metrics)
         {
             app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
@@ -124,10 +133,17 @@ public static partial class ChatbotApi
         {
             LogNoKey(logger, options.Provider);
         }
+
+        var gateway = app.Services.GetRequiredService<GatewayOptions>();
+        var shared = gateway.Redis is null ? "in this instance" : "in Redis at " + gateway.RedisEndpoints;
+        LogGateway(logger, gateway.CacheEnabled ? $"{gateway.CacheTimeToLive.TotalSeconds:0} s, {shared}" : "off");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
     private static partial void LogServing(ILogger logger, string provider, string model, Uri baseUrl, string apiKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}")]
+    private static partial void LogGateway(ILogger logger, string cache);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "LLM_API_KEY is not set: the {Provider} provider is called without credentials")]
     private static partial void LogNoKey(ILogger logger, string provider);

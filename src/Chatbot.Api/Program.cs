@@ -13,14 +13,14 @@ if (args.Contains(HealthCheckProbe.Argument))
 // .env in the working directory fills in what the real environment does not set.
 DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddChatbotApi();
-
-var app = builder.Build();
+WebApplication app;
 try
 {
     // Bind and check the settings before the host starts: a bad one stops the start with one line
-    // that names the variable, and no stack trace.
+    // that names the variable, and no stack trace. Some are read while the services are registered.
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddChatbotApi();
+    app = builder.Build();
     _ = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
     _ = ApiOptions.Read(app.Configuration);
 }

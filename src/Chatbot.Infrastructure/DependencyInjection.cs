@@ -1,17 +1,28 @@
+using Chatbot.Application;
+using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
+using Chatbot.Infrastructure.Caching;
 using Chatbot.Infrastructure.Configuration;
 using Chatbot.Infrastructure.Providers;
 using Chatbot.Infrastructure.Providers.Echo;
 using Chatbot.Infrastructure.Providers.OpenAiCompatible;
+using Chatbot.Infrastructure.Redis;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Chatbot.Infrastructure;
 
 public static class DependencyInjection
 {
+    /// <summary>The name of the Redis readiness check, as <c>/health/ready</c> reports it.</summary>
+    public const string RedisHealthCheckName = "redis";
+
     /// <summary>Configuration binding, the provider adapters and the provider's HttpClient.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
@@ -25,6 +36,46 @@ public static class DependencyInjection
         services.AddChatProvider<EchoChatProvider>(EchoChatProvider.Name);
         services.AddChatProvider<OpenAiCompatibleProvider>(OpenAiCompatibleProvider.Name);
         services.AddOpenAiCompatibleHttpClient();
+        return services;
+    }
+
+    /// <summary>
+    /// What <paramref name="gateway"/> turns on, and nothing else: the Redis connection and its readiness check,
+    /// the answer cache (in memory, and in Redis when there is one). Call it after
+    /// <c>AddMediator</c>: the cache's behaviours must run inside validation.
+    /// </summary>
+    public static IServiceCollection AddGateway(this IServiceCollection services, GatewayOptions gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        services.AddSingleton(gateway);
+        if (gateway.Redis is { } redis)
+        {
+            services.AddSingleton(sp => new RedisConnection(
+                redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisConnection>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+
+            // Degraded, not Unhealthy: every instance shares one Redis, and taking them all out of the load
+            // balancer because of it would turn a slower service into none.
+            services.AddHealthChecks().AddRedis(
+                sp => sp.GetRequiredService<RedisConnection>().Multiplexer,
+                name: RedisHealthCheckName,
+                failureStatus: HealthStatus.Degraded,
+                timeout: TimeSpan.FromSeconds(2));
+        }
+
+        if (gateway.CacheEnabled)
+        {
+            var ttl = gateway.CacheTimeToLive;
+            services.AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl });
+            if (gateway.Redis is not null)
+            {
+                services.AddSingleton<IDistributedCache>(sp => new RedisFallbackDistributedCache(sp.GetRequiredService<RedisConnection>()));
+            }
+
+            services.AddSingleton<IAnswerCache, HybridAnswerCache>();
+            services.AddAnswerCaching(new AnswerCacheOptions(ttl));
+        }
+
         return services;
     }
 

@@ -38,6 +38,11 @@ public sealed class LayerDependencyTests
             "Chatbot.Infrastructure", "Chatbot.Api", "Microsoft.AspNetCore", "Betalgo", "Polly", "System.Net.Http");
 
     [Test]
+    public void Application_knows_the_cache_and_redis_only_through_its_ports() =>
+        ShouldNotDependOn(Application,
+            "StackExchange.Redis", "RedisRateLimiting", "Microsoft.Extensions.Caching", "HealthChecks");
+
+    [Test]
     public void Infrastructure_does_not_depend_on_api() =>
         ShouldNotDependOn(Infrastructure, "Chatbot.Api", "Microsoft.AspNetCore");
 

@@ -1,5 +1,6 @@
 using Chatbot.Api.Contracts;
 using Chatbot.Application.Questions.AskQuestion;
+using Chatbot.Application.Questions.Caching;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -47,6 +48,11 @@ public sealed class QuestionController(ISender sender) : ControllerBase
     {
         // An empty body or JSON null means "no text": the validator answers 422, as the original did.
         var result = await sender.Send(new AskQuestionCommand(request?.Text), cancellationToken);
+        if (result.Cache != CacheOutcome.None)
+        {
+            Response.Headers[CacheHeader.Name] = CacheHeader.Value(result.Cache);
+        }
+
         return new AnswerResponse(result.Text);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Chatbot.Api.Contracts;
 using Chatbot.Api.ErrorHandling;
+using Chatbot.Application.Questions.Caching;
 using Chatbot.Application.Questions.StreamQuestion;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
@@ -54,7 +55,8 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] QuestionRequest? request,
         CancellationToken cancellationToken)
     {
-        var pieces = sender.CreateStream(new StreamQuestionCommand(request?.Text), cancellationToken);
+        var command = new StreamQuestionCommand(request?.Text);
+        var pieces = sender.CreateStream(command, cancellationToken);
         await using var enumerator = pieces.GetAsyncEnumerator(cancellationToken);
 
         // Until the first piece nothing is written: a failure here becomes problem+json with its status.
@@ -68,6 +70,11 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
+        if (command.Cache != CacheOutcome.None)
+        {
+            response.Headers[CacheHeader.Name] = CacheHeader.Value(command.Cache);
+        }
+
         HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         try

@@ -1,4 +1,5 @@
 using Chatbot.Api.Contracts;
+using Chatbot.Api.Controllers;
 using Chatbot.Api.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using NJsonSchema;
@@ -165,6 +166,16 @@ public static class OpenApiSetup
                     {
                         Description = "Seconds to wait before trying again, passed on from the provider when it said.",
                         Schema = new JsonSchema { Type = JsonObjectType.Integer },
+                    };
+                }
+
+                if (code == "200")
+                {
+                    response.Headers[CacheHeader.Name] = new OpenApiHeader
+                    {
+                        Description = "HIT when the answer came from the answer cache without a call to the provider, " +
+                            "else MISS; only when the cache is on (CACHE_TTL_SECONDS).",
+                        Schema = new JsonSchema { Type = JsonObjectType.String },
                     };
                 }
             }

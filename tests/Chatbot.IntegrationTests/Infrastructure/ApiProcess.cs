@@ -15,6 +15,7 @@ public sealed partial class ApiProcess : IAsyncDisposable
         "LLM_PROVIDER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "LLM_SYSTEM_PROMPT", "LLM_TEMPERATURE",
         "LLM_MAX_TOKENS", "REQUEST_TIMEOUT", "LLM_MAX_ATTEMPTS", "LLM_RETRY_BASE_DELAY", "LLM_RETRY_MAX_DELAY",
         "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT",
+        "REDIS_URL", "CACHE_TTL_SECONDS",
     ];
 
     private readonly Process _process;

@@ -1,3 +1,4 @@
+using Chatbot.Application.Questions.Caching;
 using Mediator;
 
 namespace Chatbot.Application.Questions.AskQuestion;
@@ -6,4 +7,8 @@ namespace Chatbot.Application.Questions.AskQuestion;
 public sealed record AskQuestionCommand(string? Text) : ICommand<AskQuestionResult>;
 
 /// <summary>The model's answer.</summary>
-public sealed record AskQuestionResult(string Text);
+public sealed record AskQuestionResult(string Text)
+{
+    /// <summary>Whether the answer cache served it; <see cref="CacheOutcome.None"/> when the cache is off.</summary>
+    public CacheOutcome Cache { get; init; }
+}

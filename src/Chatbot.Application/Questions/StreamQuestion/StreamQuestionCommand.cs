@@ -1,6 +1,7 @@
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
+using Chatbot.Application.Questions.Caching;
 using Chatbot.Application.Questions.Common;
 using Chatbot.Domain.Providers;
 using FluentValidation;
@@ -10,7 +11,14 @@ using Microsoft.Extensions.Options;
 namespace Chatbot.Application.Questions.StreamQuestion;
 
 /// <summary>Ask the configured model one question and get its answer in pieces as they come.</summary>
-public sealed record StreamQuestionCommand(string? Text) : IStreamCommand<string>;
+public sealed record StreamQuestionCommand(string? Text) : IStreamCommand<string>
+{
+    /// <summary>
+    /// Set by the answer cache before the first piece (the headers of a stream go out with it);
+    /// <see cref="CacheOutcome.None"/> when the cache is off.
+    /// </summary>
+    public CacheOutcome Cache { get; set; }
+}
 
 public sealed class StreamQuestionCommandValidator : AbstractValidator<StreamQuestionCommand>
 {

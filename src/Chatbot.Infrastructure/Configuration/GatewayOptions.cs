@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chatbot.Infrastructure.Configuration;
+
+/// <summary>
+/// What the service does for its clients besides answering: the answer cache, and Redis to share it between
+/// instances. Every feature is off unless its variable is set, and then
+/// costs nothing: its services and middleware are not even registered.
+/// </summary>
+public sealed partial class GatewayOptions
+{
+    public const string RedisUrlVariable = "REDIS_URL";
+    public const string CacheTtlVariable = "CACHE_TTL_SECONDS";
+
+    public const int MaxCacheTtlSeconds = 30 * 24 * 3600;
+
+    /// <summary>Where Redis is, or null: then the cache lives in each instance.</summary>
+    public ConfigurationOptions? Redis { get; private init; }
+
+    /// <summary>Zero when the answer cache is off.</summary>
+    public TimeSpan CacheTimeToLive { get; private init; }
+
+    public bool CacheEnabled => CacheTimeToLive > TimeSpan.Zero;
+
+    /// <summary>
+    /// Reads the variables; a bad value throws <see cref="OptionsValidationException"/> whose failures name it.
+    /// The Redis password never appears in a failure.
+    /// </summary>
+    public static GatewayOptions Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var errors = new List<string>();
+        var options = new GatewayOptions
+        {
+            Redis = ReadRedis(configuration[RedisUrlVariable], errors),
+            CacheTimeToLive = TimeSpan.FromSeconds(ReadWholeNumber(configuration, CacheTtlVariable, MaxCacheTtlSeconds, errors)),
+        };
+        return errors.Count == 0
+            ? options
+            : throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(GatewayOptions), errors);
+    }
+
+    /// <summary>Redis's endpoints as <c>host:port</c>, for logs (no password).</summary>
+    public string RedisEndpoints => Redis is null
+        ? "(none)"
+        : string.Join(",", Redis.EndPoints.Select(e => e switch
+        {
+            DnsEndPoint dns => dns.Host + ":" + dns.Port.ToString(CultureInfo.InvariantCulture),
+            _ => e.ToString(),
+        }));
+
+    private static int ReadWholeNumber(IConfiguration configuration, string name, int max, List<string> errors)
+    {
+        var raw = configuration[name];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return 0;
+        }
+
+        if (int.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{name} must be a whole number from 0 (off) to {max}, got '{raw}'.");
+        return 0;
+    }
+
+    private static ConfigurationOptions? ReadRedis(string? raw, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        raw = raw.Trim();
+        ConfigurationOptions? options;
+        try
+        {
+            options = raw.Contains("://", StringComparison.Ordinal) ? FromUrl(raw) : ConfigurationOptions.Parse(raw);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or RedisException)
+        {
+            options = null;
+        }
+
+        if (options is null || options.EndPoints.Count == 0)
+        {
+            errors.Add($"{RedisUrlVariable} must be redis://[user:password@]host:port[/db] or a StackExchange.Redis configuration string, got '{Redact(raw)}'.");
+            return null;
+        }
+
+        ApplyServiceDefaults(options, raw);
+        return options;
+    }
+
+    // redis://[user:password@]host[:port][/db], rediss:// for TLS (the URI scheme registered with IANA).
+    private static ConfigurationOptions? FromUrl(string raw)
+    {
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("redis" or "rediss")
+            || string.IsNullOrEmpty(uri.Host)
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            return null;
+        }
+
+        var options = new ConfigurationOptions { Ssl = uri.Scheme == "rediss" };
+        options.EndPoints.Add(uri.IdnHost, uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port);
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            options.User = user.Length > 0 ? user : null;
+            options.Password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        }
+
+        var database = uri.AbsolutePath.Trim('/');
+        if (database.Length > 0)
+        {
+            if (!int.TryParse(database, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                return null;
+            }
+
+            options.DefaultDatabase = index;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// The service must answer while Redis is away and use it again once it is back: never give up connecting,
+    /// fail at once rather than queue while disconnected, and wait little for a Redis that does not answer.
+    /// Timeouts the configuration string sets itself are kept.
+    /// </summary>
+    private static void ApplyServiceDefaults(ConfigurationOptions options, string raw)
+    {
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ReconnectRetryPolicy = new ExponentialRetry(500, 5000);
+        if (!raw.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.ConnectTimeout = 2000;
+        }
+
+        if (!raw.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.SyncTimeout = 1000;
+        }
+
+        if (!raw.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            options.AsyncTimeout = 1000;
+        }
+
+        options.ClientName ??= "chatbot-api";
+    }
+
+    /// <summary>The value with any password (and a URL's whole user part) masked, fit for an error line.</summary>
+    public static string Redact(string raw) =>
+        UrlUserInfo().Replace(PasswordSetting().Replace(raw, "$1***"), "$1***@");
+
+    [GeneratedRegex("(?i)(password=)[^,]*")]
+    private static partial Regex PasswordSetting();
+
+    [GeneratedRegex("(://)[^/]*@")]
+    private static partial Regex UrlUserInfo();
+}

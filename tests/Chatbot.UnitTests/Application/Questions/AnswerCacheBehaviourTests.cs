@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+using Chatbot.Application.Abstractions;
+using Chatbot.Application.Common.Diagnostics;
+using Chatbot.Application.Options;
+using Chatbot.Application.Questions.AskQuestion;
+using Chatbot.Application.Questions.Caching;
+using Chatbot.Application.Questions.StreamQuestion;
+using Chatbot.Domain.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Chatbot.UnitTests.Application.Questions;
+
+/// <summary>The cache behaviours of /question and /question/stream over a cache that keeps answers in a dictionary.</summary>
+public sealed class AnswerCacheBehaviourTests
+{
+    private static readonly ChatbotMetrics Metrics = new(
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+    private static readonly LlmOptions Llm = new() { Model = "gpt-test" };
+
+    private readonly DictionaryAnswerCache _cache = new();
+    private int _handlerCalls;
+
+    private ValueTask<AskQuestionResult> Handler(AskQuestionCommand command, CancellationToken cancellationToken)
+    {
+        _handlerCalls++;
+        return ValueTask.FromResult(new AskQuestionResult("answer to " + command.Text));
+    }
+
+    private AnswerCacheBehaviour Behaviour() => new(_cache, MsOptions.Create(Llm), Metrics);
+
+    private StreamAnswerCacheBehaviour StreamBehaviour() => new(_cache, MsOptions.Create(Llm), Metrics);
+
+    private static async IAsyncEnumerable<string> Pieces(
+        IEnumerable<string> pieces, Exception? thenFail = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var piece in pieces)
+        {
+            await Task.Yield();
+            yield return piece;
+        }
+
+        if (thenFail is not null)
+        {
+            throw thenFail;
+        }
+    }
+
+    private static async Task<List<string>> ReadAll(IAsyncEnumerable<string> pieces)
+    {
+        var read = new List<string>();
+        await foreach (var piece in pieces)
+        {
+            read.Add(piece);
+        }
+
+        return read;
+    }
+
+    [Test]
+    public async Task A_first_question_asks_the_handler_and_is_a_miss_the_second_is_a_hit_without_it()
+    {
+        var first = await Behaviour().Handle(new AskQuestionCommand("hi"), Handler, CancellationToken.None);
+        var second = await Behaviour().Handle(new AskQuestionCommand("hi"), Handler, CancellationToken.None);
+
+        first.Should().Be(new AskQuestionResult("answer to hi") { Cache = CacheOutcome.Miss });
+        second.Should().Be(new AskQuestionResult("answer to hi") { Cache = CacheOutcome.Hit });
+        _handlerCalls.Should().Be(1);
+        _cache.Stored.Should().ContainKey(AnswerCacheKey.For(Llm, "hi"));
+    }
+
+    [Test]
+    public async Task A_cached_answer_is_streamed_in_one_piece_without_the_provider()
+    {
+        await _cache.SetAsync(AnswerCacheKey.For(Llm, "hi"), "the cached answer", CancellationToken.None);
+        var command = new StreamQuestionCommand("hi");
+
+        var read = await ReadAll(StreamBehaviour().Handle(command, (_, _) => throw new AssertionException("the provider was asked"), CancellationToken.None));
+
+        read.Should().Equal("the cached answer");
+        command.Cache.Should().Be(CacheOutcome.Hit);
+    }
+
+    [Test]
+    public async Task A_streamed_answer_passes_through_piece_by_piece_and_is_cached_once_complete()
+    {
+        var command = new StreamQuestionCommand("hi");
+
+        var read = await ReadAll(StreamBehaviour().Handle(command, (_, ct) => Pieces(["The ", "answer."], cancellationToken: ct), CancellationToken.None));
+
+        read.Should().Equal("The ", "answer.");
+        command.Cache.Should().Be(CacheOutcome.Miss);
+        _cache.Stored[AnswerCacheKey.For(Llm, "hi")].Should().Be("The answer.");
+    }
+
+    [Test]
+    public async Task A_stream_that_fails_after_its_first_piece_is_not_cached()
+    {
+        var failure = new ProviderInvalidResponseException("broken");
+
+        var act = () => ReadAll(StreamBehaviour().Handle(new StreamQuestionCommand("hi"), (_, ct) => Pieces(["Half "], failure, ct), CancellationToken.None));
+
+        (await act.Should().ThrowAsync<ProviderInvalidResponseException>()).Which.Should().BeSameAs(failure);
+        _cache.Stored.Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task A_stream_the_client_stops_reading_is_not_cached()
+    {
+        await foreach (var _ in StreamBehaviour().Handle(new StreamQuestionCommand("hi"), (_, ct) => Pieces(["one ", "two ", "three"], cancellationToken: ct), CancellationToken.None))
+        {
+            break;
+        }
+
+        _cache.Stored.Should().BeEmpty();
+    }
+
+    /// <summary>Keeps answers in a dictionary; no single flight, which is the adapter's business.</summary>
+    private sealed class DictionaryAnswerCache : IAnswerCache
+    {
+        public Dictionary<string, string> Stored { get; } = [];
+
+        public async ValueTask<CachedAnswer> GetOrAddAsync(string key, Func<CancellationToken, ValueTask<string>> answer, CancellationToken cancellationToken)
+        {
+            if (Stored.TryGetValue(key, out var cached))
+            {
+                return new CachedAnswer(cached, Hit: true);
+            }
+
+            var text = await answer(cancellationToken);
+            Stored[key] = text;
+            return new CachedAnswer(text, Hit: false);
+        }
+
+        public ValueTask<string?> GetAsync(string key, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Stored.GetValueOrDefault(key));
+
+        public ValueTask SetAsync(string key, string answer, CancellationToken cancellationToken)
+        {
+            Stored[key] = answer;
+            return ValueTask.CompletedTask;
+        }
+    }
+}
