@@ -2,6 +2,8 @@ using Chatbot.Api.Controllers;
 using Chatbot.Api.Diagnostics;
 using Chatbot.Api.ErrorHandling;
 using Chatbot.Api.OpenApi;
+using Chatbot.Api.RateLimiting;
+using Chatbot.Api.Security;
 using Chatbot.Application;
 using Chatbot.Application.Common.Behaviours;
 using Chatbot.Application.Common.Diagnostics;
@@ -65,6 +67,15 @@ public static partial class ChatbotApi
 
         // After AddMediator (the cache runs inside validation); each feature is registered only when it is on.
         services.AddGateway(gateway);
+        if (gateway.ApiKeysRequired)
+        {
+            services.AddClientApiKeys(gateway.ApiKeys);
+        }
+
+        if (gateway.RateLimitPerMinute > 0)
+        {
+            services.AddClientRateLimits(gateway.RateLimitPerMinute);
+        }
 
         services.AddControllers()
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
@@ -109,15 +120,36 @@ public static partial class ChatbotApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+        // The documents come before the keys: /docs, /redoc and /openapi.json are open, and "Authorize" in
+        // Swagger UI is how a reader then calls the API.
         app.UseChatbotOpenApi();
+
+        // A wrong key still counts against its IP address: authentication, then the limiter, then the 401.
+        var gateway = app.Services.GetRequiredService<GatewayOptions>();
+        if (gateway.ApiKeysRequired)
+        {
+            app.UseAuthentication();
+        }
+
+        if (gateway.RateLimitPerMinute > 0)
+        {
+            app.UseRateLimiter();
+        }
+
+        if (gateway.ApiKeysRequired)
+        {
+            app.UseAuthorization();
+        }
+
         app.MapGet("/", () => Results.Redirect("/docs", permanent: false, preserveMethod: true))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous().DisableRateLimiting();
         app.MapControllers();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = ReadinessResponse.WriteAsync })
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous().DisableRateLimiting();
         if (options.Metrics)
         {
-            app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+            // Needs a key when keys are required (it tells traffic and models), but is never rate limited.
+            app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription().DisableRateLimiting();
         }
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
@@ -136,14 +168,18 @@ public static partial class ChatbotApi
 
         var gateway = app.Services.GetRequiredService<GatewayOptions>();
         var shared = gateway.Redis is null ? "in this instance" : "in Redis at " + gateway.RedisEndpoints;
-        LogGateway(logger, gateway.CacheEnabled ? $"{gateway.CacheTimeToLive.TotalSeconds:0} s, {shared}" : "off");
+        LogGateway(
+            logger,
+            gateway.CacheEnabled ? $"{gateway.CacheTimeToLive.TotalSeconds:0} s, {shared}" : "off",
+            gateway.ApiKeysRequired ? $"required ({gateway.ApiKeys.Count} accepted)" : "not required",
+            gateway.RateLimitPerMinute > 0 ? $"{gateway.RateLimitPerMinute} per minute per client, {shared}" : "off");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
     private static partial void LogServing(ILogger logger, string provider, string model, Uri baseUrl, string apiKey);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}")]
-    private static partial void LogGateway(ILogger logger, string cache);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}; client API keys {Keys}; rate limit {RateLimit}")]
+    private static partial void LogGateway(ILogger logger, string cache, string keys, string rateLimit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "LLM_API_KEY is not set: the {Provider} provider is called without credentials")]
     private static partial void LogNoKey(ILogger logger, string provider);

@@ -7,6 +7,7 @@ using Chatbot.Infrastructure.Configuration;
 using Chatbot.Infrastructure.Providers;
 using Chatbot.Infrastructure.Providers.Echo;
 using Chatbot.Infrastructure.Providers.OpenAiCompatible;
+using Chatbot.Infrastructure.RateLimiting;
 using Chatbot.Infrastructure.Redis;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -41,7 +42,7 @@ public static class DependencyInjection
 
     /// <summary>
     /// What <paramref name="gateway"/> turns on, and nothing else: the Redis connection and its readiness check,
-    /// the answer cache (in memory, and in Redis when there is one). Call it after
+    /// the answer cache (in memory, and in Redis when there is one), the client rate limiter. Call it after
     /// <c>AddMediator</c>: the cache's behaviours must run inside validation.
     /// </summary>
     public static IServiceCollection AddGateway(this IServiceCollection services, GatewayOptions gateway)
@@ -74,6 +75,11 @@ public static class DependencyInjection
 
             services.AddSingleton<IAnswerCache, HybridAnswerCache>();
             services.AddAnswerCaching(new AnswerCacheOptions(ttl));
+        }
+
+        if (gateway.RateLimitPerMinute > 0)
+        {
+            services.AddSingleton(sp => ClientRateLimiter.Create(gateway.RateLimitPerMinute, sp.GetService<RedisConnection>()));
         }
 
         return services;

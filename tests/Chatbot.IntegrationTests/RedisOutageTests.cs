@@ -10,6 +10,8 @@ namespace Chatbot.IntegrationTests;
 [Parallelizable(ParallelScope.Self)]
 public sealed partial class RedisOutageTests
 {
+    private const string Key = "outage-key-0123456789";
+
     private FakeProviderServer _fake = null!;
 
     [SetUp]
@@ -27,11 +29,14 @@ public sealed partial class RedisOutageTests
         ["LLM_RETRY_MAX_DELAY"] = "0.01",
         ["REDIS_URL"] = redisUrl,
         ["CACHE_TTL_SECONDS"] = "300",
+        ["RATE_LIMIT_PER_MINUTE"] = "1000",
+        ["API_KEYS"] = Key,
     });
 
     private static async Task<HttpResponseMessage> AskAsync(HttpClient client, string text)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/question") { Content = JsonContent.Create(new { text }) };
+        request.Headers.Add("X-API-Key", Key);
         return await client.SendAsync(request);
     }
 
@@ -69,6 +74,7 @@ public sealed partial class RedisOutageTests
 
         (await AskAsync(client, "before the outage")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await redis.WaitForKeysAsync("chatbot:answer:*", 1, TimeSpan.FromSeconds(5))).Should().BeTrue("the answer went to Redis");
+        (await redis.KeysAsync("rl:*")).Should().NotBeEmpty("the rate limit is counted in Redis");
         (await ReadinessAsync(client)).Body.GetProperty("status").GetString().Should().Be("Healthy");
 
         await redis.StopAsync();
@@ -81,7 +87,7 @@ public sealed partial class RedisOutageTests
         var (readyStatus, ready) = await ReadinessAsync(client);
         var health = await client.GetAsync("/health");
 
-        during.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK, "the cache is skipped");
+        during.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK, "the cache is skipped and rate limits are counted in process");
         readyStatus.Should().Be(HttpStatusCode.OK);
         ready.GetProperty("status").GetString().Should().Be("Degraded");
         var check = ready.GetProperty("checks").GetProperty("redis");
@@ -90,13 +96,16 @@ public sealed partial class RedisOutageTests
         health.StatusCode.Should().Be(HttpStatusCode.OK);
         var log = api.StandardOutput;
         Count(log, CacheWarning()).Should().Be(1, "twenty requests without Redis make one warning of the cache, not twenty:\n{0}", log);
+        Count(log, RateLimiterWarning()).Should().Be(1, "and one of the rate limiter:\n{0}", log);
 
         await redis.StartAgainAsync();
         (await WaitForReadinessAsync(client, "Healthy")).Should().BeTrue("the connection comes back by itself");
         (await AskAsync(client, "after the outage")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         (await redis.WaitForKeysAsync("chatbot:answer:*", 1, TimeSpan.FromSeconds(5))).Should().BeTrue("the cache writes to Redis again");
+        (await redis.KeysAsync("rl:*")).Should().NotBeEmpty("the rate limiter counts in Redis again");
         api.StandardOutput.Should().Contain("Redis connection restored");
+        (api.StandardOutput + api.StandardError).Should().NotContain(Key);
     }
 
     [Test]
@@ -118,8 +127,12 @@ public sealed partial class RedisOutageTests
         (await AskAsync(client, "somebody home")).StatusCode.Should().Be(HttpStatusCode.OK);
 
         (await redis.WaitForKeysAsync("chatbot:answer:*", 1, TimeSpan.FromSeconds(5))).Should().BeTrue();
+        (await redis.KeysAsync("rl:*")).Should().NotBeEmpty();
     }
 
     [GeneratedRegex("WRN\\] Redis is unavailable .*answer cache")]
     private static partial Regex CacheWarning();
+
+    [GeneratedRegex("WRN\\] Redis is unavailable .*rate limiter")]
+    private static partial Regex RateLimiterWarning();
 }

@@ -1,11 +1,14 @@
 namespace Chatbot.IntegrationTests;
 
 /// <summary>
-/// Two instances of the API sharing one real redis-server (REDIS_URL): the answer cache holds across instances,
-/// whichever one a request reaches.
+/// Two instances of the API sharing one real redis-server (REDIS_URL): the answer cache and the rate limits hold
+/// across instances, whichever one a request reaches.
 /// </summary>
 public sealed class RedisSharedStateTests
 {
+    private const string KeyOne = "shared-key-one-0123456789";
+    private const string KeyTwo = "shared-key-two-0123456789";
+
     private RedisServer _redis = null!;
     private FakeProviderServer _fake = null!;
 
@@ -119,5 +122,36 @@ public sealed class RedisSharedStateTests
         CacheHeader(streamedOnB).Should().Be("HIT");
         body.Should().Contain("Paris it is.").And.EndWith("data: [DONE]\n\n");
         _fake.ChatCompletionCalls.Should().Be(1);
+    }
+
+    [Test]
+    public async Task Two_instances_with_a_limit_of_10_let_exactly_10_requests_of_one_client_through()
+    {
+        await using var a = Instance(("RATE_LIMIT_PER_MINUTE", "10"), ("API_KEYS", $"{KeyOne},{KeyTwo}"));
+        await using var b = Instance(("RATE_LIMIT_PER_MINUTE", "10"), ("API_KEYS", $"{KeyOne},{KeyTwo}"));
+        using var clientA = a.CreateClient();
+        using var clientB = b.CreateClient();
+
+        async Task<HttpStatusCode> Ask(HttpClient client, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/question") { Content = JsonContent.Create(new { text = "hi" }) };
+            request.Headers.Add("X-API-Key", key);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        // Alternating instances, then all on one: either way the window is the one in Redis.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++)
+        {
+            statuses.Add(await Ask(i % 2 == 0 || i > 14 ? clientA : clientB, KeyOne));
+        }
+
+        var other = await Ask(clientB, KeyTwo);
+
+        statuses.Count(s => s == HttpStatusCode.OK).Should().Be(10);
+        statuses.Take(10).Should().OnlyContain(s => s == HttpStatusCode.OK);
+        statuses.Skip(10).Should().OnlyContain(s => s == HttpStatusCode.TooManyRequests);
+        other.Should().Be(HttpStatusCode.OK, "another client is not affected");
+        (await _redis.KeysAsync("rl:*")).Should().NotContain(k => k.Contains(KeyOne, StringComparison.Ordinal), "keys are never stored");
     }
 }

@@ -1,13 +1,18 @@
 using System.Diagnostics;
 using Chatbot.Api.Contracts;
 using Chatbot.Application.Options;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Chatbot.Api.Controllers;
 
+/// <remarks>Open to every caller and never rate limited: probes and load balancers carry no keys.</remarks>
 [ApiController]
 [Route("health")]
+[AllowAnonymous]
+[DisableRateLimiting]
 public sealed class HealthController(IOptions<LlmOptions> options, TimeProvider timeProvider) : ControllerBase
 {
     public const string ServiceName = "llm-chatbot-api";

@@ -26,8 +26,12 @@ public sealed partial class OpenAiCompatibleController(
 
     /// <summary>The models this service serves: the configured one.</summary>
     /// <response code="200">OpenAI's model list.</response>
+    /// <response code="401">No valid client API key (only when the service requires keys).</response>
+    /// <response code="429">This client went past its rate limit; see <c>Retry-After</c>.</response>
     [HttpGet("models")]
     [ProducesResponseType<OpenAiModelList>(StatusCodes.Status200OK)]
+    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status401Unauthorized, "application/json")]
+    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status429TooManyRequests, "application/json")]
     public OpenAiModelList Models() =>
         new("list", [new OpenAiModel(options.Value.Model, "model", 0, options.Value.Provider)]);
 
@@ -36,9 +40,9 @@ public sealed partial class OpenAiCompatibleController(
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     /// <response code="200">A <c>chat.completion</c>, or with <c>stream</c> a <c>text/event-stream</c> of <c>chat.completion.chunk</c> events ending with <c>[DONE]</c>.</response>
     /// <response code="400">Invalid request (roles, sizes, number of messages, ranges); OpenAI's error body.</response>
-    /// <response code="401">The LLM provider rejected this service's credentials.</response>
+    /// <response code="401">No valid client API key (only when the service requires keys), or the LLM provider rejected this service's credentials.</response>
     /// <response code="404">The model is not the one this service serves.</response>
-    /// <response code="429">The LLM provider still rate-limits after the retries.</response>
+    /// <response code="429">This client went past its rate limit, or the LLM provider still rate-limits after the retries.</response>
     /// <response code="500">An unexpected error.</response>
     /// <response code="502">The LLM provider answered with something unusable.</response>
     /// <response code="503">The LLM provider could not be reached.</response>

@@ -29,11 +29,11 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     /// <response code="200">The answer as a stream of server-sent events.</response>
     /// <response code="400">The body is not valid JSON.</response>
-    /// <response code="401">The LLM provider rejected this service's credentials.</response>
+    /// <response code="401">No valid client API key (only when the service requires keys), or the LLM provider rejected this service's credentials.</response>
     /// <response code="413">The body is larger than 64 KiB.</response>
     /// <response code="415">The body is not <c>application/json</c>.</response>
     /// <response code="422">The text is missing, empty, blank or longer than 1024 characters.</response>
-    /// <response code="429">The LLM provider still rate-limits after the retries; see <c>Retry-After</c>.</response>
+    /// <response code="429">This client went past its rate limit, or the LLM provider still rate-limits after the retries; see <c>Retry-After</c>.</response>
     /// <response code="500">An unexpected error.</response>
     /// <response code="502">The LLM provider answered with something unusable.</response>
     /// <response code="503">The LLM provider could not be reached.</response>

@@ -29,6 +29,13 @@ public static class OpenAiErrors
     // The application's property names as OpenAI's JSON spells them.
     private static string OpenAiName(string param) => param == "maxTokens" ? "max_tokens" : param;
 
+    /// <summary>OpenAI's own answer to a wrong key, so its SDKs raise their authentication error.</summary>
+    public static OpenAiErrorResponse InvalidApiKey() =>
+        Error(ProblemTexts.ClientApiKeyRequired, "invalid_request_error", null, "invalid_api_key");
+
+    public static OpenAiErrorResponse ClientRateLimited(string message) =>
+        Error(message, "rate_limit_error", null, "rate_limit_exceeded");
+
     public static OpenAiErrorResponse MalformedJson() =>
         Error(ProblemTexts.MalformedJson, "invalid_request_error", null, null);
 

@@ -12,6 +12,15 @@ public static class ProblemTexts
     public const string Validation = "One or more validation errors occurred.";
     public const string MalformedJson = "The request body is not valid JSON.";
 
+    /// <summary>The client's own key is missing or wrong (API_KEYS), unlike <see cref="ProviderAuthentication"/>.</summary>
+    public const string ClientApiKeyRequired =
+        "A valid API key is required: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.";
+
+    /// <summary>The client went past this service's own limit (RATE_LIMIT_PER_MINUTE), unlike <see cref="ProviderRateLimited"/>.</summary>
+    public static string ClientRateLimited(int permitsPerMinute) =>
+        $"This client's rate limit of {permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+        $"{(permitsPerMinute == 1 ? "request" : "requests")} per minute is exceeded; try again in the number of seconds given by Retry-After.";
+
     /// <summary>A detail for a status that came with none (404, 405, 415, ...).</summary>
     public static string ForStatus(int status) => status switch
     {

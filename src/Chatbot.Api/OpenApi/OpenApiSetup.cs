@@ -1,6 +1,8 @@
 using Chatbot.Api.Contracts;
 using Chatbot.Api.Controllers;
 using Chatbot.Api.Diagnostics;
+using Chatbot.Api.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using NJsonSchema;
 using NJsonSchema.Generation;
@@ -13,6 +15,8 @@ namespace Chatbot.Api.OpenApi;
 public static class OpenApiSetup
 {
     public const string DocumentPath = "/openapi.json";
+    public const string BearerScheme = "Bearer";
+    public const string ApiKeyScheme = "ApiKey";
 
     public static IServiceCollection AddChatbotOpenApi(this IServiceCollection services)
     {
@@ -25,8 +29,14 @@ public static class OpenApiSetup
             settings.Description =
                 "Answers questions with any OpenAI-compatible LLM provider (OpenAI, Ollama, Mistral, Groq, LocalAI, " +
                 "Gemini, Claude through a proxy). Errors are RFC 9457 problem details. Every response carries " +
-                "X-Process-Time, X-Memory-Used and X-Memory-Delta.";
+                "X-Process-Time, X-Memory-Used and X-Memory-Delta. When the service runs with API_KEYS, every " +
+                "operation but /health needs a client key, as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.";
             settings.SchemaSettings.SchemaProcessors.Add(new QuestionRequestSchemaProcessor());
+
+            // Declared whether or not this instance requires keys: the document is the same everywhere,
+            // and clients generated from it can send a key.
+            settings.DocumentProcessors.Add(new SecuritySchemesDocumentProcessor());
+            settings.OperationProcessors.Add(new ApiKeySecurityOperationProcessor());
             settings.OperationProcessors.Add(new DeclaredContentTypesOperationProcessor());
             settings.OperationProcessors.Add(new PerformanceHeadersOperationProcessor());
             settings.OperationProcessors.Add(new QuestionExamplesOperationProcessor());
@@ -49,6 +59,9 @@ public static class OpenApiSetup
             settings.Path = "/docs";
             settings.DocumentPath = DocumentPath;
             settings.DocumentTitle = "LLM Chatbot API";
+
+            // The key entered under "Authorize" survives a reload of the page.
+            settings.PersistAuthorization = true;
         });
         app.UseReDoc(settings =>
         {
@@ -57,6 +70,47 @@ public static class OpenApiSetup
             settings.DocumentTitle = "LLM Chatbot API";
         });
         return app;
+    }
+
+    /// <summary>The two ways to show a client key: HTTP bearer (what OpenAI's SDKs send) and the X-API-Key header.</summary>
+    private sealed class SecuritySchemesDocumentProcessor : IDocumentProcessor
+    {
+        public void Process(DocumentProcessorContext context)
+        {
+            var schemes = context.Document.Components.SecuritySchemes;
+            schemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = OpenApiSecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A client API key as 'Authorization: Bearer <key>', needed when the service runs with API_KEYS.",
+            };
+            schemes[ApiKeyScheme] = new OpenApiSecurityScheme
+            {
+                Type = OpenApiSecuritySchemeType.ApiKey,
+                Name = ApiKeyAuthenticationHandler.HeaderName,
+                In = OpenApiSecurityApiKeyLocation.Header,
+                Description = "The same client API key in the X-API-Key header.",
+            };
+        }
+    }
+
+    /// <summary>Every operation but the anonymous ones (/health) takes either scheme.</summary>
+    private sealed class ApiKeySecurityOperationProcessor : IOperationProcessor
+    {
+        public bool Process(OperationProcessorContext context)
+        {
+            if (context.ControllerType.IsDefined(typeof(AllowAnonymousAttribute), inherit: true)
+                || context.MethodInfo.IsDefined(typeof(AllowAnonymousAttribute), inherit: true))
+            {
+                return true;
+            }
+
+            var operation = context.OperationDescription.Operation;
+            operation.Security ??= [];
+            operation.Security.Add(new OpenApiSecurityRequirement { [BearerScheme] = [] });
+            operation.Security.Add(new OpenApiSecurityRequirement { [ApiKeyScheme] = [] });
+            return true;
+        }
     }
 
     /// <summary>The rules the validator enforces, shown in the schema so generated clients know them.</summary>
@@ -164,7 +218,8 @@ public static class OpenApiSetup
                 {
                     response.Headers["Retry-After"] = new OpenApiHeader
                     {
-                        Description = "Seconds to wait before trying again, passed on from the provider when it said.",
+                        Description = "Seconds to wait before trying again: until this client's rate-limit window ends, " +
+                            "or as the provider said when it said.",
                         Schema = new JsonSchema { Type = JsonObjectType.Integer },
                     };
                 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Chatbot.Infrastructure.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -8,18 +9,24 @@ using StackExchange.Redis;
 namespace Chatbot.Infrastructure.Configuration;
 
 /// <summary>
-/// What the service does for its clients besides answering: the answer cache, and Redis to share it between
-/// instances. Every feature is off unless its variable is set, and then
+/// What the service does for its clients besides answering: the answer cache, client API keys, rate limits,
+/// and Redis to share their state between instances. Every feature is off unless its variable is set, and then
 /// costs nothing: its services and middleware are not even registered.
 /// </summary>
 public sealed partial class GatewayOptions
 {
     public const string RedisUrlVariable = "REDIS_URL";
     public const string CacheTtlVariable = "CACHE_TTL_SECONDS";
+    public const string ApiKeysVariable = "API_KEYS";
+    public const string ApiKeysFileVariable = "API_KEYS_FILE";
+    public const string RateLimitVariable = "RATE_LIMIT_PER_MINUTE";
 
     public const int MaxCacheTtlSeconds = 30 * 24 * 3600;
+    public const int MaxRateLimitPerMinute = 1_000_000;
 
-    /// <summary>Where Redis is, or null: then the cache lives in each instance.</summary>
+    private const string KeyRule = "16 to 256 printable ASCII characters without spaces";
+
+    /// <summary>Where Redis is, or null: then cache and rate limits live in each instance.</summary>
     public ConfigurationOptions? Redis { get; private init; }
 
     /// <summary>Zero when the answer cache is off.</summary>
@@ -27,9 +34,17 @@ public sealed partial class GatewayOptions
 
     public bool CacheEnabled => CacheTimeToLive > TimeSpan.Zero;
 
+    /// <summary>Empty when every client is let in.</summary>
+    public ClientApiKeys ApiKeys { get; private init; } = ClientApiKeys.None;
+
+    public bool ApiKeysRequired => ApiKeys.Count > 0;
+
+    /// <summary>Zero when clients are not rate limited.</summary>
+    public int RateLimitPerMinute { get; private init; }
+
     /// <summary>
     /// Reads the variables; a bad value throws <see cref="OptionsValidationException"/> whose failures name it.
-    /// The Redis password never appears in a failure.
+    /// Neither a key nor the Redis password ever appears in a failure.
     /// </summary>
     public static GatewayOptions Read(IConfiguration configuration)
     {
@@ -39,6 +54,8 @@ public sealed partial class GatewayOptions
         {
             Redis = ReadRedis(configuration[RedisUrlVariable], errors),
             CacheTimeToLive = TimeSpan.FromSeconds(ReadWholeNumber(configuration, CacheTtlVariable, MaxCacheTtlSeconds, errors)),
+            ApiKeys = ReadApiKeys(configuration, errors),
+            RateLimitPerMinute = ReadWholeNumber(configuration, RateLimitVariable, MaxRateLimitPerMinute, errors),
         };
         return errors.Count == 0
             ? options
@@ -69,6 +86,81 @@ public sealed partial class GatewayOptions
 
         errors.Add($"{name} must be a whole number from 0 (off) to {max}, got '{raw}'.");
         return 0;
+    }
+
+    private static ClientApiKeys ReadApiKeys(IConfiguration configuration, List<string> errors)
+    {
+        var keys = new List<string>();
+        var raw = configuration[ApiKeysVariable];
+        if (!string.IsNullOrWhiteSpace(raw))
+        {
+            var listed = raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (listed.Length == 0)
+            {
+                errors.Add($"{ApiKeysVariable} must list at least one key, separated by commas.");
+            }
+
+            for (var i = 0; i < listed.Length; i++)
+            {
+                if (ClientApiKeys.IsWellFormed(listed[i]))
+                {
+                    keys.Add(listed[i]);
+                }
+                else
+                {
+                    errors.Add($"{ApiKeysVariable} must list keys of {KeyRule}; key {i + 1} is not.");
+                }
+            }
+        }
+
+        var path = configuration[ApiKeysFileVariable];
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            keys.AddRange(ReadKeyFile(path.Trim(), errors));
+        }
+
+        return ClientApiKeys.From(keys);
+    }
+
+    // One key per line; blank lines and lines starting with # are skipped.
+    private static List<string> ReadKeyFile(string path, List<string> errors)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            errors.Add($"{ApiKeysFileVariable} must name a readable file, got '{path}' ({ex.GetType().Name}).");
+            return [];
+        }
+
+        var keys = new List<string>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            if (ClientApiKeys.IsWellFormed(line))
+            {
+                keys.Add(line);
+            }
+            else
+            {
+                errors.Add($"{ApiKeysFileVariable} must hold one key of {KeyRule} per line; line {i + 1} of '{path}' is not.");
+            }
+        }
+
+        if (keys.Count == 0 && errors.Count == 0)
+        {
+            errors.Add($"{ApiKeysFileVariable} must hold at least one key, but '{path}' has none.");
+        }
+
+        return keys;
     }
 
     private static ConfigurationOptions? ReadRedis(string? raw, List<string> errors)

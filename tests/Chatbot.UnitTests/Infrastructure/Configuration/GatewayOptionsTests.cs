@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace Chatbot.UnitTests.Infrastructure.Configuration;
 
-/// <summary>REDIS_URL and CACHE_TTL_SECONDS as GatewayOptions reads them.</summary>
+/// <summary>REDIS_URL, CACHE_TTL_SECONDS, API_KEYS, API_KEYS_FILE and RATE_LIMIT_PER_MINUTE as GatewayOptions reads them.</summary>
 public sealed class GatewayOptionsTests
 {
     private static GatewayOptions Read(params (string Key, string? Value)[] settings) =>
@@ -26,15 +26,19 @@ public sealed class GatewayOptionsTests
 
         options.Redis.Should().BeNull();
         options.CacheEnabled.Should().BeFalse();
+        options.ApiKeysRequired.Should().BeFalse();
+        options.RateLimitPerMinute.Should().Be(0);
     }
 
     [Test]
     public void Empty_values_as_a_copied_env_example_leaves_them_mean_off()
     {
-        var options = Read(("REDIS_URL", ""), ("CACHE_TTL_SECONDS", ""));
+        var options = Read(("REDIS_URL", ""), ("CACHE_TTL_SECONDS", ""), ("API_KEYS", ""), ("API_KEYS_FILE", " "), ("RATE_LIMIT_PER_MINUTE", ""));
 
         options.Redis.Should().BeNull();
         options.CacheEnabled.Should().BeFalse();
+        options.ApiKeysRequired.Should().BeFalse();
+        options.RateLimitPerMinute.Should().Be(0);
     }
 
     [Test]
@@ -110,8 +114,72 @@ public sealed class GatewayOptionsTests
     [TestCase("CACHE_TTL_SECONDS", "-1")]
     [TestCase("CACHE_TTL_SECONDS", "1.5")]
     [TestCase("CACHE_TTL_SECONDS", "2592001")]
+    [TestCase("RATE_LIMIT_PER_MINUTE", "ten")]
+    [TestCase("RATE_LIMIT_PER_MINUTE", "1000001")]
     public void A_bad_number_is_a_failure_naming_the_variable_and_the_value(string name, string value)
     {
         Failures((name, value)).Should().ContainSingle().Which.Should().StartWith(name).And.Contain($"'{value}'");
+    }
+
+    [Test]
+    public void API_KEYS_are_comma_separated_trimmed_and_deduplicated()
+    {
+        var keys = Read(("API_KEYS", " alpha-key-0123456789 ,beta-key-0123456789,alpha-key-0123456789,")).ApiKeys;
+
+        keys.Count.Should().Be(2);
+        keys.TryMatch("alpha-key-0123456789", out _).Should().BeTrue();
+        keys.TryMatch("beta-key-0123456789", out _).Should().BeTrue();
+    }
+
+    [TestCase("short")]
+    [TestCase("has a space in it 0123456789")]
+    [TestCase(",,")]
+    public void A_bad_API_KEYS_value_is_a_failure_that_does_not_print_it(string value)
+    {
+        var failure = Failures(("API_KEYS", value)).Should().ContainSingle().Subject;
+
+        failure.Should().StartWith("API_KEYS");
+        if (value.Trim(',').Length > 0)
+        {
+            failure.Should().NotContain(value);
+        }
+    }
+
+    [Test]
+    public void API_KEYS_FILE_adds_one_key_per_line_skipping_blanks_and_comments()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "# billing\n\n  file-key-0123456789  \n#not-a-key-0123456789\n");
+
+            var keys = Read(("API_KEYS", "env-key-0123456789"), ("API_KEYS_FILE", file)).ApiKeys;
+
+            keys.Count.Should().Be(2);
+            keys.TryMatch("file-key-0123456789", out _).Should().BeTrue();
+            keys.TryMatch("env-key-0123456789", out _).Should().BeTrue();
+            keys.TryMatch("#not-a-key-0123456789", out _).Should().BeFalse();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public void An_API_KEYS_FILE_that_is_missing_or_holds_no_key_is_a_failure()
+    {
+        var empty = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(empty, "# nobody yet\n");
+
+            Failures(("API_KEYS_FILE", empty)).Should().ContainSingle().Which.Should().Contain("API_KEYS_FILE").And.Contain("has none");
+            Failures(("API_KEYS_FILE", empty + ".missing")).Should().ContainSingle().Which.Should().Contain("readable file");
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
     }
 }

@@ -1,0 +1,52 @@
+using System.Threading.RateLimiting;
+using Chatbot.Infrastructure.RateLimiting;
+using Chatbot.Infrastructure.Redis;
+using Chatbot.UnitTests.TestSupport;
+using StackExchange.Redis;
+
+namespace Chatbot.UnitTests.Infrastructure.RateLimiting;
+
+public sealed class ClientRateLimiterTests
+{
+    private static async Task<List<bool>> Acquire(PartitionedRateLimiter<string> limiter, string client, int times)
+    {
+        var acquired = new List<bool>();
+        for (var i = 0; i < times; i++)
+        {
+            using var lease = await limiter.AcquireAsync(client);
+            acquired.Add(lease.IsAcquired);
+        }
+
+        return acquired;
+    }
+
+    [Test]
+    public async Task In_process_each_client_gets_its_limit_per_minute_then_a_retry_after()
+    {
+        using var limiter = ClientRateLimiter.Create(3, redis: null);
+
+        var first = await Acquire(limiter, "key:a", 4);
+        var other = await Acquire(limiter, "key:b", 1);
+        using var refused = await limiter.AcquireAsync("key:a");
+
+        first.Should().Equal(true, true, true, false);
+        other.Should().Equal(true);
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).Should().BeTrue();
+        retryAfter.Should().BePositive().And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+    }
+
+    [Test]
+    public async Task While_redis_is_away_the_limit_is_counted_in_process_and_the_outage_is_reported()
+    {
+        var logger = new RecordingLogger<RedisConnection>();
+        var options = ConfigurationOptions.Parse("127.0.0.1:1");
+        await using var redis = new RedisConnection(options, TimeProvider.System, logger); // never started: not connected
+        using var limiter = ClientRateLimiter.Create(2, redis);
+
+        var acquired = await Acquire(limiter, "ip:10.0.0.1", 3);
+
+        acquired.Should().Equal(true, true, false);
+        logger.Entries.Should().ContainSingle(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning)
+            .Which.Message.Should().Contain("rate limiter");
+    }
+}
