@@ -63,11 +63,14 @@ public static class OpenApiSetup
             // The key entered under "Authorize" survives a reload of the page.
             settings.PersistAuthorization = true;
         });
-        app.UseReDoc(settings =>
+        // ReDoc from Swashbuckle.AspNetCore.ReDoc, which embeds redoc.standalone.js: NSwag's ReDoc page loads that
+        // script from a CDN (an unpinned version), so it stays blank wherever the browser cannot reach the internet.
+        ReDocBuilderExtensions.UseReDoc(app, options =>
         {
-            settings.Path = "/redoc";
-            settings.DocumentPath = DocumentPath;
-            settings.DocumentTitle = "LLM Chatbot API";
+            options.RoutePrefix = "redoc";
+            options.SpecUrl = DocumentPath;
+            options.DocumentTitle = "LLM Chatbot API";
+            options.ConfigObject.AdditionalItems["disableTelemetry"] = true; // Redoc 3 reports usage to Redocly otherwise
         });
         return app;
     }
@@ -251,14 +254,18 @@ public static class OpenApiSetup
                 errors = new { text = new[] { "The text must be at most 1024 characters long." } },
                 traceId = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
             },
-            _ => new ProblemDetails
+            // The members as the service writes them (camelCase, traceId at the top level): a ProblemDetails object
+            // here is serialized by NSwag's Newtonsoft.Json as "Type", "Title", ... with an "Extensions" object.
+            _ => new
             {
-                Type = "about:blank",
-                Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
-                Status = status,
-                Detail = ErrorHandling.ProblemTexts.ForStatus(status),
-                Instance = "/question",
-                Extensions = { ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+                type = "about:blank",
+                title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+                status,
+                detail = status == StatusCodes.Status400BadRequest
+                    ? ErrorHandling.ProblemTexts.MalformedJson
+                    : ErrorHandling.ProblemTexts.ForStatus(status),
+                instance = "/question",
+                traceId = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
             },
         };
     }

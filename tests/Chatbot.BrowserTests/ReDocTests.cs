@@ -1,0 +1,23 @@
+namespace Chatbot.BrowserTests;
+
+/// <summary>ReDoc at /redoc, in a real browser without the internet: it renders the API and its operations.</summary>
+public sealed class ReDocTests : BrowserFixture
+{
+    [Test]
+    public async Task The_redoc_page_renders_the_api_title_and_the_question_operation()
+    {
+        await Page.GotoAsync("/redoc", new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+        ShouldNeedNothingFromTheInternet();
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("LLM Chatbot API");
+        var question = Page.GetByRole(AriaRole.Link, new() { Name = "post /question", Exact = true });
+        await Expect(question).ToBeVisibleAsync();
+
+        await question.ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Ask the model a question." })).ToBeVisibleAsync();
+        await ScreenshotAsync("redoc");
+        ShouldNeedNothingFromTheInternet();
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chatbot.ClientTests.Infrastructure;
+
+/// <summary>
+/// The API on real Kestrel (a loopback port of its own), configured with the same variables a user sets,
+/// for the generated client to call over real sockets.
+/// </summary>
+public sealed class ApiServer : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "sk-client-test-key-2468";
+
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    private ApiServer(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services)
+    {
+        _settings = settings;
+        _services = services;
+    }
+
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>The offline echo provider: every question is answered <c>Echo: &lt;text&gt;</c>.</summary>
+    public static ApiServer StartEcho(Action<IServiceCollection>? services = null) =>
+        Start(new Dictionary<string, string>(StringComparer.Ordinal) { ["LLM_PROVIDER"] = "echo" }, services);
+
+    /// <summary>The OpenAI-compatible adapter asking <paramref name="fake"/> under <c>/v1</c>, with quick retries.</summary>
+    public static ApiServer StartFor(FakeProviderServer fake, params (string Key, string Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LLM_PROVIDER"] = "openai",
+            ["LLM_BASE_URL"] = new Uri(fake.BaseUrl, "v1").ToString(),
+            ["LLM_API_KEY"] = ApiKey,
+            ["LLM_MODEL"] = "test-model",
+            ["REQUEST_TIMEOUT"] = "5",
+            ["LLM_MAX_ATTEMPTS"] = "3",
+            ["LLM_RETRY_BASE_DELAY"] = "0.001",
+            ["LLM_RETRY_MAX_DELAY"] = "0.01",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return Start(settings, services: null);
+    }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> over real sockets to this server, with <paramref name="handlers"/> in between;
+    /// the caller disposes it.
+    /// </summary>
+    public HttpClient NewHttpClient(params DelegatingHandler[] handlers)
+    {
+        HttpMessageHandler handler = new SocketsHttpHandler { AllowAutoRedirect = false };
+        foreach (var outer in handlers.Reverse())
+        {
+            outer.InnerHandler = handler;
+            handler = outer;
+        }
+
+        return new HttpClient(handler) { BaseAddress = Address };
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
+
+    private static ApiServer Start(IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services)
+    {
+        var server = new ApiServer(settings, services);
+        server.UseKestrel(0);
+        server.StartServer();
+
+        // The factory's own client knows the address Kestrel bound.
+        using var client = server.CreateClient();
+        server.Address = client.BaseAddress!;
+        return server;
+    }
+}
