@@ -167,7 +167,7 @@ public static partial class ChatbotApi
         }
 
         var gateway = app.Services.GetRequiredService<GatewayOptions>();
-        var shared = gateway.Redis is null ? "in this instance" : "in Redis at " + gateway.RedisEndpoints;
+        var shared = gateway.SharedRedis is null ? "in this instance" : "in Redis at " + gateway.RedisEndpoints;
         LogGateway(
             logger,
             gateway.CacheEnabled ? $"{gateway.CacheTimeToLive.TotalSeconds:0} s, {shared}" : "off",

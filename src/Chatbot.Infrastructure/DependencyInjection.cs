@@ -49,7 +49,7 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(gateway);
         services.AddSingleton(gateway);
-        if (gateway.Redis is { } redis)
+        if (gateway.SharedRedis is { } redis)
         {
             services.AddSingleton(sp => new RedisConnection(
                 redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisConnection>>()));
@@ -68,7 +68,7 @@ public static class DependencyInjection
         {
             var ttl = gateway.CacheTimeToLive;
             services.AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl });
-            if (gateway.Redis is not null)
+            if (gateway.SharedRedis is not null)
             {
                 services.AddSingleton<IDistributedCache>(sp => new RedisFallbackDistributedCache(sp.GetRequiredService<RedisConnection>()));
             }

@@ -100,19 +100,20 @@ public sealed class ApiKeyTests
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString().Should().Be("Fake answer to: hello");
     }
 
-    [TestCase("/health", HttpStatusCode.OK)]
-    [TestCase("/health/ready", HttpStatusCode.OK)]
-    [TestCase("/", HttpStatusCode.TemporaryRedirect)]
-    [TestCase("/docs", HttpStatusCode.Redirect)]
-    [TestCase("/docs/index.html", HttpStatusCode.OK)]
-    [TestCase("/redoc", HttpStatusCode.Redirect)]
-    [TestCase("/redoc/index.html", HttpStatusCode.OK)]
-    [TestCase("/openapi.json", HttpStatusCode.OK)]
-    public async Task Health_readiness_the_redirect_and_the_documents_need_no_key(string path, HttpStatusCode expected)
+    [TestCase("/health")]
+    [TestCase("/health/ready")]
+    [TestCase("/")]
+    [TestCase("/docs")]
+    [TestCase("/docs/index.html")]
+    [TestCase("/redoc")]
+    [TestCase("/redoc/index.html")]
+    [TestCase("/openapi.json")]
+    public async Task Health_readiness_the_redirect_and_the_documents_need_no_key(string path)
     {
         var response = await _client.GetAsync(path);
 
-        response.StatusCode.Should().Be(expected);
+        // An answer or a redirect (which ones is the documents' business), never "show a key".
+        ((int)response.StatusCode).Should().BeInRange(200, 399, path);
     }
 
     [Test]

@@ -96,6 +96,22 @@ public sealed class GatewayConfigurationTests
     }
 
     [Test]
+    public async Task A_REDIS_URL_that_no_feature_uses_opens_no_connection_and_adds_no_readiness_check()
+    {
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string> { ["LLM_PROVIDER"] = "echo", ["REDIS_URL"] = $"redis://127.0.0.1:{RedisServer.FreePort()}" },
+            _workingDirectory);
+        using var client = await api.WaitUntilListeningAsync();
+
+        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+        (await client.AskAsync("hi")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        ready.GetProperty("status").GetString().Should().Be("Healthy");
+        ready.GetProperty("checks").EnumerateObject().Should().BeEmpty();
+        api.StandardOutput.Should().NotContain("Redis is unavailable");
+    }
+
+    [Test]
     public async Task Cache_lookups_are_counted_as_hits_and_misses_on_metrics()
     {
         await using var api = ApiProcess.Start(

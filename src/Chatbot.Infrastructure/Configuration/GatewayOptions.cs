@@ -29,6 +29,12 @@ public sealed partial class GatewayOptions
     /// <summary>Where Redis is, or null: then cache and rate limits live in each instance.</summary>
     public ConfigurationOptions? Redis { get; private init; }
 
+    /// <summary>
+    /// Redis when a feature keeps its state there (the cache or the rate limit is on), else null: a REDIS_URL set
+    /// for nothing (as a shared deployment config may) costs no connection and no readiness check.
+    /// </summary>
+    public ConfigurationOptions? SharedRedis => CacheEnabled || RateLimitPerMinute > 0 ? Redis : null;
+
     /// <summary>Zero when the answer cache is off.</summary>
     public TimeSpan CacheTimeToLive { get; private init; }
 

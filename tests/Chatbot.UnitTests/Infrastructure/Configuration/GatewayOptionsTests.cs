@@ -85,6 +85,15 @@ public sealed class GatewayOptionsTests
         redis.AsyncTimeout.Should().Be(1000);
     }
 
+    [Test]
+    public void Redis_is_only_used_by_a_feature_that_keeps_state_there()
+    {
+        Read(("REDIS_URL", "redis://localhost:6379")).SharedRedis.Should().BeNull("neither the cache nor the rate limit is on");
+        Read(("REDIS_URL", "redis://localhost:6379"), ("API_KEYS", "alpha-key-0123456789")).SharedRedis.Should().BeNull();
+        Read(("REDIS_URL", "redis://localhost:6379"), ("CACHE_TTL_SECONDS", "60")).SharedRedis.Should().NotBeNull();
+        Read(("REDIS_URL", "redis://localhost:6379"), ("RATE_LIMIT_PER_MINUTE", "60")).SharedRedis.Should().NotBeNull();
+    }
+
     [TestCase("http://localhost:6379")]
     [TestCase("redis://")]
     [TestCase("redis://localhost:6379/zero")]
