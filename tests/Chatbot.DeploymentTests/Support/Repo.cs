@@ -22,11 +22,7 @@ public static partial class Repo
     /// Variables the deployment files set before the service reads them, each with the issue that adds it to
     /// env.example. Once env.example lists a name, its entry here changes nothing and can go.
     /// </summary>
-    public static IReadOnlySet<string> PlannedVariables { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        // Shared state in Redis (DESIGN.md, "Scale"): the response cache and rate-limit issue.
-        "REDIS_URL",
-    };
+    public static IReadOnlySet<string> PlannedVariables { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary><see cref="ServiceVariables"/> and <see cref="PlannedVariables"/>.</summary>
     public static IReadOnlySet<string> KnownVariables => ServiceVariables.Union(PlannedVariables).ToHashSet(StringComparer.Ordinal);
