@@ -1,30 +1,10 @@
 namespace Chatbot.IntegrationTests;
 
 /// <summary>CACHE_TTL_SECONDS without Redis: the answer cache in process, for /question and /question/stream.</summary>
-public sealed class AnswerCacheTests
+public sealed class AnswerCacheTests : FakeUpstreamFixture
 {
-    private FakeProviderServer _fake = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _fake = await FakeProviderServer.StartAsync();
-        _factory = ApiFactory.For(_fake, ("CACHE_TTL_SECONDS", "300"));
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetFake() => _fake.Reset();
+    protected override (string Key, string Value)[] Settings => [("CACHE_TTL_SECONDS", "300")];
 
     private static string Unique(string text) => $"{text} {Guid.NewGuid():N}";
 
@@ -36,7 +16,7 @@ public sealed class AnswerCacheTests
 
     private async Task<(HttpResponseMessage Response, string Joined)> StreamAsync(string text)
     {
-        var response = await _client.PostAsJsonAsync("/question/stream", new { text });
+        var response = await Client.PostAsJsonAsync("/question/stream", new { text });
         var joined = new System.Text.StringBuilder();
         if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
         {
@@ -57,15 +37,15 @@ public sealed class AnswerCacheTests
     {
         var question = Unique("What is the capital of France?");
 
-        var first = await _client.AskAsync(question);
-        var second = await _client.AskAsync(question);
+        var first = await Client.AskAsync(question);
+        var second = await Client.AskAsync(question);
 
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         second.StatusCode.Should().Be(HttpStatusCode.OK);
         CacheHeader(first).Should().Be("MISS");
         CacheHeader(second).Should().Be("HIT");
         (await TextOf(second)).Should().Be(await TextOf(first)).And.Be("Fake answer to: " + question);
-        _fake.ChatCompletionCalls.Should().Be(1);
+        Fake.ChatCompletionCalls.Should().Be(1);
     }
 
     [Test]
@@ -73,23 +53,23 @@ public sealed class AnswerCacheTests
     {
         var one = Unique("one");
         var other = Unique("other");
-        await _client.AskAsync(one);
+        await Client.AskAsync(one);
 
-        var response = await _client.AskAsync(other);
+        var response = await Client.AskAsync(other);
 
         CacheHeader(response).Should().Be("MISS");
         (await TextOf(response)).Should().Be("Fake answer to: " + other);
-        _fake.ChatCompletionCalls.Should().Be(2);
+        Fake.ChatCompletionCalls.Should().Be(2);
     }
 
     [Test]
     public async Task Twenty_identical_questions_at_once_make_one_upstream_call()
     {
         // The provider is slow enough that all twenty arrive while the first is still being answered.
-        _fake.Default = new FakeResponse { Delay = TimeSpan.FromMilliseconds(500) };
+        Fake.Default = new FakeResponse { Delay = TimeSpan.FromMilliseconds(500) };
         var question = Unique("stampede");
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.AskAsync(question)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Client.AskAsync(question)));
 
         responses.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
         foreach (var response in responses)
@@ -97,7 +77,7 @@ public sealed class AnswerCacheTests
             (await TextOf(response)).Should().Be("Fake answer to: " + question);
         }
 
-        _fake.ChatCompletionCalls.Should().Be(1);
+        Fake.ChatCompletionCalls.Should().Be(1);
         responses.Count(r => CacheHeader(r) == "MISS").Should().Be(1, "one request asked the provider, the others shared its answer");
         responses.Count(r => CacheHeader(r) == "HIT").Should().Be(19);
     }
@@ -106,55 +86,55 @@ public sealed class AnswerCacheTests
     public async Task A_failed_answer_is_not_cached()
     {
         var question = Unique("fails first");
-        _fake.Enqueue(FakeResponse.WithStatus(400));
+        Fake.Enqueue(FakeResponse.WithStatus(400));
 
-        var failed = await _client.AskAsync(question);
-        var retried = await _client.AskAsync(question);
+        var failed = await Client.AskAsync(question);
+        var retried = await Client.AskAsync(question);
 
         await failed.ShouldBeProblemAsync(HttpStatusCode.BadGateway);
         retried.StatusCode.Should().Be(HttpStatusCode.OK);
         CacheHeader(retried).Should().Be("MISS");
-        _fake.ChatCompletionCalls.Should().Be(2);
+        Fake.ChatCompletionCalls.Should().Be(2);
     }
 
     [Test]
     public async Task An_invalid_question_is_422_and_never_reaches_the_cache_or_the_provider()
     {
-        var response = await _client.AskAsync("   ");
+        var response = await Client.AskAsync("   ");
 
         await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         CacheHeader(response).Should().BeNull();
-        _fake.ChatCompletionCalls.Should().Be(0);
+        Fake.ChatCompletionCalls.Should().Be(0);
     }
 
     [Test]
     public async Task A_cached_answer_is_streamed_from_the_cache_without_calling_the_provider()
     {
         var question = Unique("stream me");
-        var asked = await _client.AskAsync(question);
+        var asked = await Client.AskAsync(question);
 
         var (response, joined) = await StreamAsync(question);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         CacheHeader(response).Should().Be("HIT");
         joined.Should().Be(await TextOf(asked));
-        _fake.ChatCompletionCalls.Should().Be(1);
+        Fake.ChatCompletionCalls.Should().Be(1);
     }
 
     [Test]
     public async Task A_complete_streamed_answer_is_cached_for_the_next_question()
     {
         var question = Unique("streamed first");
-        _fake.Default = FakeResponse.Stream("The ", "answer ", "is ", "four.");
+        Fake.Default = FakeResponse.Stream("The ", "answer ", "is ", "four.");
 
         var (streamed, joined) = await StreamAsync(question);
-        var asked = await _client.AskAsync(question);
+        var asked = await Client.AskAsync(question);
 
         CacheHeader(streamed).Should().Be("MISS");
         joined.Should().Be("The answer is four.");
         CacheHeader(asked).Should().Be("HIT");
         (await TextOf(asked)).Should().Be("The answer is four.");
-        _fake.ChatCompletionCalls.Should().Be(1);
+        Fake.ChatCompletionCalls.Should().Be(1);
     }
 
     [Test]
@@ -162,22 +142,22 @@ public sealed class AnswerCacheTests
     {
         var question = Unique("broken stream");
         var good = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Half an "},"finish_reason":null}]}""";
-        _fake.Enqueue(FakeResponse.Raw($"data: {good}\n\ndata: this is not json\n\n", "text/event-stream"));
+        Fake.Enqueue(FakeResponse.Raw($"data: {good}\n\ndata: this is not json\n\n", "text/event-stream"));
 
         var (streamed, joined) = await StreamAsync(question);
-        var asked = await _client.AskAsync(question);
+        var asked = await Client.AskAsync(question);
 
         streamed.StatusCode.Should().Be(HttpStatusCode.OK);
         joined.Should().Be("Half an ");
         CacheHeader(asked).Should().Be("MISS", "half an answer must never be served from the cache");
         (await TextOf(asked)).Should().Be("Fake answer to: " + question);
-        _fake.ChatCompletionCalls.Should().Be(2);
+        Fake.ChatCompletionCalls.Should().Be(2);
     }
 
     [Test]
     public async Task Without_CACHE_TTL_SECONDS_every_question_reaches_the_provider_and_carries_no_X_Cache()
     {
-        await using var factory = ApiFactory.For(_fake);
+        await using var factory = ApiFactory.For(Fake);
         using var client = factory.CreateClient();
 
         var first = await client.AskAsync("same question");
@@ -186,6 +166,6 @@ public sealed class AnswerCacheTests
         second.StatusCode.Should().Be(HttpStatusCode.OK);
         CacheHeader(first).Should().BeNull();
         CacheHeader(second).Should().BeNull();
-        _fake.ChatCompletionCalls.Should().Be(2);
+        Fake.ChatCompletionCalls.Should().Be(2);
     }
 }

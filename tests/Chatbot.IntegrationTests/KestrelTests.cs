@@ -1,40 +1,18 @@
 namespace Chatbot.IntegrationTests;
 
 /// <summary>The API on real Kestrel (not the in-memory test server), talking HTTP to the fake upstream.</summary>
-public sealed class KestrelTests
+public sealed class KestrelTests : FakeUpstreamFixture
 {
-    private FakeProviderServer _fake = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _fake = await FakeProviderServer.StartAsync();
-        _factory = ApiFactory.For(_fake);
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetFake() => _fake.Reset();
+    protected override bool OnKestrel => true;
 
     [Test]
     public async Task A_question_travels_over_real_sockets_both_ways()
     {
-        _client.BaseAddress!.IsLoopback.Should().BeTrue();
-        _client.BaseAddress.Port.Should().NotBe(80, "Kestrel listens on a real port");
+        Client.BaseAddress!.IsLoopback.Should().BeTrue();
+        Client.BaseAddress.Port.Should().NotBe(80, "Kestrel listens on a real port");
 
-        var response = await _client.AskAsync("over the wire");
+        var response = await Client.AskAsync("over the wire");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString().Should().Be("Fake answer to: over the wire");
@@ -46,10 +24,10 @@ public sealed class KestrelTests
     {
         var body = """{"text":"hi","padding":""" + "\"" + new string('x', 70 * 1024) + "\"}";
 
-        var response = await _client.PostAsync("/question", Problems.Json(body));
+        var response = await Client.PostAsync("/question", Problems.Json(body));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        _fake.ChatCompletionCalls.Should().Be(0);
+        Fake.ChatCompletionCalls.Should().Be(0);
     }
 
     [Test]
@@ -61,7 +39,7 @@ public sealed class KestrelTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/question") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
@@ -69,9 +47,9 @@ public sealed class KestrelTests
     [Test]
     public async Task A_provider_failure_over_real_sockets_keeps_its_status()
     {
-        _fake.Default = FakeResponse.WithStatus(401);
+        Fake.Default = FakeResponse.WithStatus(401);
 
-        var response = await _client.AskAsync("hi");
+        var response = await Client.AskAsync("hi");
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "Authentication failed with LLM provider");
     }

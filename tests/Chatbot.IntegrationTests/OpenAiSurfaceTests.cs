@@ -5,44 +5,21 @@ using OpenAI.Chat;
 namespace Chatbot.IntegrationTests;
 
 /// <summary>/v1/chat/completions and /v1/models, used by OpenAI's official .NET SDK as its base URL, on real Kestrel.</summary>
-public sealed class OpenAiSurfaceTests
+public sealed class OpenAiSurfaceTests : FakeUpstreamFixture
 {
-    private FakeProviderServer _fake = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _http = null!;
-    private ChatClient _chat = null!;
+    protected override bool OnKestrel => true;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _fake = await FakeProviderServer.StartAsync();
-        _factory = ApiFactory.For(_fake);
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _http = _factory.CreateClient();
-        _chat = new ChatClient(
-            ApiFactory.Model,
-            new ApiKeyCredential("any-client-key"),
-            new OpenAIClientOptions { Endpoint = new Uri(_http.BaseAddress!, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetFake() => _fake.Reset();
+    private ChatClient Chat => new(
+        ApiFactory.Model,
+        new ApiKeyCredential("any-client-key"),
+        new OpenAIClientOptions { Endpoint = new Uri(Client.BaseAddress!, "v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
 
     [Test]
     public async Task The_openai_sdk_gets_a_completion_of_a_multi_turn_conversation()
     {
-        _fake.Enqueue(FakeResponse.Completion("Paris, as I said.", promptTokens: 21, completionTokens: 5));
+        Fake.Enqueue(FakeResponse.Completion("Paris, as I said.", promptTokens: 21, completionTokens: 5));
 
-        ChatCompletion completion = await _chat.CompleteChatAsync(
+        ChatCompletion completion = await Chat.CompleteChatAsync(
         [
             new SystemChatMessage("Answer briefly."),
             new UserChatMessage("What is the capital of France?"),
@@ -54,7 +31,7 @@ public sealed class OpenAiSurfaceTests
         completion.FinishReason.Should().Be(ChatFinishReason.Stop);
         completion.Usage.InputTokenCount.Should().Be(21);
         completion.Usage.OutputTokenCount.Should().Be(5);
-        var sent = _fake.Received.Should().ContainSingle().Subject.BodyJson.GetProperty("messages");
+        var sent = Fake.Received.Should().ContainSingle().Subject.BodyJson.GetProperty("messages");
         sent.EnumerateArray().Select(m => m.GetProperty("role").GetString()).Should().Equal("system", "user", "assistant", "user");
         sent[3].GetProperty("content").GetString().Should().Be("Are you sure?");
     }
@@ -62,10 +39,10 @@ public sealed class OpenAiSurfaceTests
     [Test]
     public async Task The_openai_sdk_streams_a_completion()
     {
-        _fake.Default = FakeResponse.Stream("Once ", "upon ", "a ", "time.");
+        Fake.Default = FakeResponse.Stream("Once ", "upon ", "a ", "time.");
 
         var text = new System.Text.StringBuilder();
-        await foreach (var update in _chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a story")]))
+        await foreach (var update in Chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a story")]))
         {
             foreach (var part in update.ContentUpdate)
             {
@@ -74,15 +51,15 @@ public sealed class OpenAiSurfaceTests
         }
 
         text.ToString().Should().Be("Once upon a time.");
-        _fake.Received.Should().ContainSingle().Which.BodyJson.GetProperty("stream").GetBoolean().Should().BeTrue();
+        Fake.Received.Should().ContainSingle().Which.BodyJson.GetProperty("stream").GetBoolean().Should().BeTrue();
     }
 
     [Test]
     public async Task A_provider_failure_reaches_the_openai_sdk_as_an_error_with_its_status()
     {
-        _fake.Default = FakeResponse.WithStatus(401);
+        Fake.Default = FakeResponse.WithStatus(401);
 
-        var act = () => _chat.CompleteChatAsync([new UserChatMessage("hi")]);
+        var act = () => Chat.CompleteChatAsync([new UserChatMessage("hi")]);
 
         var error = (await act.Should().ThrowAsync<ClientResultException>()).Which;
         error.Status.Should().Be(401);
@@ -92,18 +69,18 @@ public sealed class OpenAiSurfaceTests
     [Test]
     public async Task Another_model_is_404_model_not_found()
     {
-        var other = new ChatClient("gpt-imaginary", new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = new Uri(_http.BaseAddress!, "v1") });
+        var other = new ChatClient("gpt-imaginary", new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = new Uri(Client.BaseAddress!, "v1") });
 
         var act = () => other.CompleteChatAsync([new UserChatMessage("hi")]);
 
         (await act.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(404);
-        _fake.ChatCompletionCalls.Should().Be(0);
+        Fake.ChatCompletionCalls.Should().Be(0);
     }
 
     [Test]
     public async Task Models_lists_the_served_model()
     {
-        var models = await _http.GetFromJsonAsync<JsonElement>("/v1/models");
+        var models = await Client.GetFromJsonAsync<JsonElement>("/v1/models");
 
         models.GetProperty("object").GetString().Should().Be("list");
         models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).Should().Equal(ApiFactory.Model);
@@ -118,14 +95,14 @@ public sealed class OpenAiSurfaceTests
     [TestCase("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens", TestName = "max_tokens out of range")]
     public async Task Invalid_requests_are_400_with_an_openai_error_body(string body, string param)
     {
-        var response = await _http.PostAsync("/v1/chat/completions", Problems.Json(body));
+        var response = await Client.PostAsync("/v1/chat/completions", Problems.Json(body));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
         error.GetProperty("type").GetString().Should().Be("invalid_request_error");
         error.GetProperty("param").GetString().Should().Be(param);
         error.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
-        _fake.ChatCompletionCalls.Should().Be(0);
+        Fake.ChatCompletionCalls.Should().Be(0);
     }
 
     [Test]
@@ -133,7 +110,7 @@ public sealed class OpenAiSurfaceTests
     {
         var messages = Enumerable.Range(0, 101).Select(i => new { role = "user", content = $"m{i}" });
 
-        var response = await _http.PostAsJsonAsync("/v1/chat/completions", new { messages });
+        var response = await Client.PostAsJsonAsync("/v1/chat/completions", new { messages });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("param").GetString().Should().Be("messages");
@@ -142,7 +119,7 @@ public sealed class OpenAiSurfaceTests
     [Test]
     public async Task Malformed_json_is_400_with_an_openai_error_body()
     {
-        var response = await _http.PostAsync("/v1/chat/completions", Problems.Json("{\"messages\": ["));
+        var response = await Client.PostAsync("/v1/chat/completions", Problems.Json("{\"messages\": ["));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("type").GetString().Should().Be("invalid_request_error");

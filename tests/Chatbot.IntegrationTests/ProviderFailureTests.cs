@@ -5,32 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chatbot.IntegrationTests;
 
 /// <summary>Answers the service cannot use, and providers that cannot be reached: the right status, nothing internal.</summary>
-public sealed class ProviderFailureTests
+public sealed class ProviderFailureTests : FakeUpstreamFixture
 {
     private const string InvalidResponse = "Invalid response from LLM provider";
 
-    private FakeProviderServer _fake = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _fake = await FakeProviderServer.StartAsync();
-        _factory = ApiFactory.For(_fake);
-        _client = _factory.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetFake() => _fake.Reset();
 
     private static IEnumerable<TestCaseData> UnusableAnswers()
     {
@@ -53,9 +31,9 @@ public sealed class ProviderFailureTests
     [TestCaseSource(nameof(UnusableAnswers))]
     public async Task Unusable_answers_are_502(FakeResponse answer)
     {
-        _fake.Default = answer;
+        Fake.Default = answer;
 
-        var response = await _client.AskAsync("hi");
+        var response = await Client.AskAsync("hi");
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway, InvalidResponse);
     }
@@ -63,9 +41,9 @@ public sealed class ProviderFailureTests
     [Test]
     public async Task Unauthorized_with_a_body_the_sdk_cannot_parse_is_still_401()
     {
-        _fake.Default = FakeResponse.WithStatus(401, """{"error":{"message":"bad key","code":401}}""");
+        Fake.Default = FakeResponse.WithStatus(401, """{"error":{"message":"bad key","code":401}}""");
 
-        var response = await _client.AskAsync("hi");
+        var response = await Client.AskAsync("hi");
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "Authentication failed with LLM provider");
     }
@@ -74,7 +52,7 @@ public sealed class ProviderFailureTests
     public async Task Provider_not_listening_is_503()
     {
         var closedPort = await ClosedPortAsync();
-        await using var factory = ApiFactory.For(_fake, ("LLM_BASE_URL", $"http://127.0.0.1:{closedPort}/v1"));
+        await using var factory = ApiFactory.For(Fake, ("LLM_BASE_URL", $"http://127.0.0.1:{closedPort}/v1"));
         using var client = factory.CreateClient();
 
         var response = await client.AskAsync("hi");
@@ -85,21 +63,21 @@ public sealed class ProviderFailureTests
     [Test]
     public async Task Provider_slower_than_the_timeout_is_504_after_max_attempts()
     {
-        await using var factory = ApiFactory.For(_fake, ("REQUEST_TIMEOUT", "0.2"), ("LLM_MAX_ATTEMPTS", "2"));
+        await using var factory = ApiFactory.For(Fake, ("REQUEST_TIMEOUT", "0.2"), ("LLM_MAX_ATTEMPTS", "2"));
         using var client = factory.CreateClient();
-        _fake.Default = FakeResponse.Completion("too late") with { Delay = TimeSpan.FromSeconds(10) };
+        Fake.Default = FakeResponse.Completion("too late") with { Delay = TimeSpan.FromSeconds(10) };
 
         var response = await client.AskAsync("hi");
 
         await response.ShouldBeProblemAsync(HttpStatusCode.GatewayTimeout);
-        _fake.ChatCompletionCalls.Should().Be(2);
+        Fake.ChatCompletionCalls.Should().Be(2);
     }
 
     [Test]
     public async Task Anything_unexpected_is_500_without_details()
     {
         await using var factory = new ApiFactory(
-            ApiFactory.SettingsFor(_fake),
+            ApiFactory.SettingsFor(Fake),
             services => services.AddSingleton<IChatCompletionProvider, BrokenProvider>());
         using var client = factory.CreateClient();
 

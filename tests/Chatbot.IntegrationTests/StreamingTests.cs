@@ -1,32 +1,12 @@
 namespace Chatbot.IntegrationTests;
 
 /// <summary>POST /question/stream on real Kestrel: server-sent events, failures before and after the first piece, cancellation.</summary>
-public sealed class StreamingTests
+public sealed class StreamingTests : FakeUpstreamFixture
 {
-    private FakeProviderServer _fake = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _fake = await FakeProviderServer.StartAsync();
-        _factory = ApiFactory.For(_fake, ("REQUEST_TIMEOUT", "2"));
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _client = _factory.CreateClient();
-    }
+    protected override (string Key, string Value)[] Settings => [("REQUEST_TIMEOUT", "2")];
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ResetFake() => _fake.Reset();
+    protected override bool OnKestrel => true;
 
     private static HttpRequestMessage StreamRequest(string text) => new(HttpMethod.Post, "/question/stream")
     {
@@ -35,7 +15,7 @@ public sealed class StreamingTests
 
     private async Task<(HttpResponseMessage Response, List<(string Event, string Data)> Events)> StreamAsync(string text)
     {
-        var response = await _client.SendAsync(StreamRequest(text), HttpCompletionOption.ResponseHeadersRead);
+        var response = await Client.SendAsync(StreamRequest(text), HttpCompletionOption.ResponseHeadersRead);
         var events = new List<(string, string)>();
         if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
         {
@@ -67,7 +47,7 @@ public sealed class StreamingTests
     [Test]
     public async Task The_pieces_joined_equal_the_answer_of_question_and_end_with_done()
     {
-        _fake.Default = FakeResponse.Stream("The ", "answer ", "is ", "four.");
+        Fake.Default = FakeResponse.Stream("The ", "answer ", "is ", "four.");
 
         var (response, events) = await StreamAsync("What is 2+2?");
 
@@ -77,8 +57,8 @@ public sealed class StreamingTests
         events[^1].Data.Should().Be("[DONE]");
         Join(events).Should().Be("The answer is four.");
 
-        _fake.Default = FakeResponse.Completion("The answer is four.");
-        var plain = await _client.AskAsync("What is 2+2?");
+        Fake.Default = FakeResponse.Completion("The answer is four.");
+        var plain = await Client.AskAsync("What is 2+2?");
         (await plain.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString().Should().Be(Join(events));
     }
 
@@ -89,7 +69,7 @@ public sealed class StreamingTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         Join(events).Should().Be("Fake answer to: hello there");
-        var received = _fake.Received.Should().ContainSingle().Subject;
+        var received = Fake.Received.Should().ContainSingle().Subject;
         received.Path.Should().Be("/v1/chat/completions");
         received.Header("authorization").Should().Be("Bearer " + ApiFactory.ApiKey);
         received.BodyJson.GetProperty("stream").GetBoolean().Should().BeTrue();
@@ -99,13 +79,13 @@ public sealed class StreamingTests
     [Test]
     public async Task Retries_apply_until_the_first_piece()
     {
-        _fake.Enqueue(FakeResponse.RateLimited(), FakeResponse.WithStatus(500), FakeResponse.Stream("late ", "but ", "here"));
+        Fake.Enqueue(FakeResponse.RateLimited(), FakeResponse.WithStatus(500), FakeResponse.Stream("late ", "but ", "here"));
 
         var (response, events) = await StreamAsync("hi");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         Join(events).Should().Be("late but here");
-        _fake.ChatCompletionCalls.Should().Be(3);
+        Fake.ChatCompletionCalls.Should().Be(3);
     }
 
     [TestCase(401, HttpStatusCode.Unauthorized)]
@@ -114,10 +94,10 @@ public sealed class StreamingTests
     [TestCase(404, HttpStatusCode.BadGateway)]
     public async Task A_failure_before_the_first_piece_is_the_same_problem_as_question(int upstream, HttpStatusCode expected)
     {
-        _fake.Default = FakeResponse.WithStatus(upstream);
+        Fake.Default = FakeResponse.WithStatus(upstream);
 
         var (response, _) = await StreamAsync("hi");
-        var plain = await _client.AskAsync("hi");
+        var plain = await Client.AskAsync("hi");
 
         var streamed = await response.ShouldBeProblemAsync(expected);
         var asked = await plain.ShouldBeProblemAsync(expected);
@@ -131,14 +111,14 @@ public sealed class StreamingTests
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         problem.GetProperty("errors").GetProperty("text").GetArrayLength().Should().Be(1);
-        _fake.ChatCompletionCalls.Should().Be(0);
+        Fake.ChatCompletionCalls.Should().Be(0);
     }
 
     [Test]
     public async Task A_failure_after_the_first_piece_is_an_error_event_and_the_stream_closes()
     {
         var good = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Half an "},"finish_reason":null}]}""";
-        _fake.Default = FakeResponse.Raw($"data: {good}\n\ndata: this is not json\n\ndata: [DONE]\n\n", "text/event-stream");
+        Fake.Default = FakeResponse.Raw($"data: {good}\n\ndata: this is not json\n\ndata: [DONE]\n\n", "text/event-stream");
 
         var (response, events) = await StreamAsync("hi");
 
@@ -156,7 +136,7 @@ public sealed class StreamingTests
     [Test]
     public async Task A_stream_that_stalls_past_the_timeout_ends_with_a_504_error_event()
     {
-        _fake.Default = new FakeResponse { StreamChunks = ["first ", "never"], ChunkDelay = TimeSpan.FromSeconds(30) };
+        Fake.Default = new FakeResponse { StreamChunks = ["first ", "never"], ChunkDelay = TimeSpan.FromSeconds(30) };
 
         var (response, events) = await StreamAsync("hi");
 
@@ -169,7 +149,7 @@ public sealed class StreamingTests
     [Test]
     public async Task A_provider_that_ignores_stream_still_gives_the_answer_in_one_piece()
     {
-        _fake.Default = FakeResponse.Raw("""{"choices":[{"index":0,"message":{"role":"assistant","content":"all at once"}}]}""", "application/json");
+        Fake.Default = FakeResponse.Raw("""{"choices":[{"index":0,"message":{"role":"assistant","content":"all at once"}}]}""", "application/json");
 
         var (response, events) = await StreamAsync("hi");
 
@@ -178,22 +158,22 @@ public sealed class StreamingTests
     }
 
     [Test]
-    public async Task When_the_client_goes_away_the_upstream_request_is_cancelled()
+    public async Task When_theClient_goes_away_the_upstream_request_is_cancelled()
     {
-        _fake.Default = new FakeResponse
+        Fake.Default = new FakeResponse
         {
             StreamChunks = [.. Enumerable.Range(0, 50).Select(i => $"piece{i} ")],
             ChunkDelay = TimeSpan.FromMilliseconds(200),
         };
-        var response = await _client.SendAsync(StreamRequest("tell me a long story"), HttpCompletionOption.ResponseHeadersRead);
+        var response = await Client.SendAsync(StreamRequest("tell me a long story"), HttpCompletionOption.ResponseHeadersRead);
         var stream = await response.Content.ReadAsStreamAsync();
 
         var first = await ReadEventsAsync(stream, stopAfter: 1);
         first.Should().ContainSingle();
         response.Dispose();
 
-        (await _fake.WaitForCancellationAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("closing the client's connection cancels the upstream call");
-        _fake.CancelledRequests.Should().Be(1);
+        (await Fake.WaitForCancellationAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("closing the client's connection cancels the upstream call");
+        Fake.CancelledRequests.Should().Be(1);
     }
 
     [Test]
