@@ -19,11 +19,6 @@ namespace Chatbot.Api.Controllers;
 public sealed partial class OpenAiCompatibleController(
     ISender sender, IOptions<LlmOptions> options, TimeProvider timeProvider, ILogger<OpenAiCompatibleController> logger) : ControllerBase
 {
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] ErrorPrefix = "event: error\ndata: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-
     /// <summary>The models this service serves: the configured one.</summary>
     /// <response code="200">OpenAI's model list.</response>
     /// <response code="401">No valid client API key (only when the service requires keys).</response>
@@ -87,45 +82,33 @@ public sealed partial class OpenAiCompatibleController(
             throw new InvalidOperationException("The provider's stream ended before its first piece.");
         }
 
-        Response.ContentType = "text/event-stream";
-        Response.Headers.CacheControl = "no-cache";
-        Response.Headers["X-Accel-Buffering"] = "no";
-        HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        ServerSentEvents.Start(Response);
 
         OpenAiChatChunk Chunk(string? role, string? content, string? finish) =>
             new(id, "chat.completion.chunk", created, model, [new OpenAiChunkChoice(0, new OpenAiDelta(role, content), finish)]);
 
         try
         {
-            await WriteEventAsync(DataPrefix, Chunk("assistant", string.Empty, null), cancellationToken);
+            await ServerSentEvents.WriteDataAsync(Response, Chunk("assistant", string.Empty, null), cancellationToken);
             do
             {
-                await WriteEventAsync(DataPrefix, Chunk(null, enumerator.Current, null), cancellationToken);
+                await ServerSentEvents.WriteDataAsync(Response, Chunk(null, enumerator.Current, null), cancellationToken);
             }
             while (await enumerator.MoveNextAsync());
 
-            await WriteEventAsync(DataPrefix, Chunk(null, null, "stop"), cancellationToken);
+            await ServerSentEvents.WriteDataAsync(Response, Chunk(null, null, "stop"), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogStreamFailed(logger, ex);
-            await WriteEventAsync(ErrorPrefix, OpenAiErrors.From(ex).Body, cancellationToken);
+            await ServerSentEvents.WriteErrorAsync(Response, OpenAiErrors.From(ex).Body, cancellationToken);
             return new EmptyResult();
         }
 
-        await Response.Body.WriteAsync(Done, cancellationToken);
-        await Response.Body.FlushAsync(cancellationToken);
+        await ServerSentEvents.WriteDoneAsync(Response, cancellationToken);
         return new EmptyResult();
     }
 
-    private async Task WriteEventAsync<T>(byte[] prefix, T payload, CancellationToken cancellationToken)
-    {
-        var body = Response.Body;
-        await body.WriteAsync(prefix, cancellationToken);
-        await JsonSerializer.SerializeAsync(body, payload, ApiJson.Options, cancellationToken);
-        await body.WriteAsync(EventEnd, cancellationToken);
-        await body.FlushAsync(cancellationToken);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The chat completion stream failed after its first piece")]
     private static partial void LogStreamFailed(ILogger logger, Exception exception);

@@ -13,11 +13,6 @@ namespace Chatbot.Api.Controllers;
 [Route("question/stream")]
 public sealed partial class QuestionStreamController(ISender sender, ILogger<QuestionStreamController> logger) : ControllerBase
 {
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] ErrorPrefix = "event: error\ndata: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-
     /// <summary>Ask the model a question and receive the answer as server-sent events, piece by piece.</summary>
     /// <remarks>
     /// Answers <c>text/event-stream</c>: one event per piece, <c>data: {"text":"&lt;piece&gt;"}</c>, then <c>data: [DONE]</c>.
@@ -65,23 +60,17 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
             throw new InvalidOperationException("The provider's stream ended before its first piece.");
         }
 
-        var response = Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        ServerSentEvents.Start(Response);
         if (command.Cache != CacheOutcome.None)
         {
-            response.Headers[CacheHeader.Name] = CacheHeader.Value(command.Cache);
+            Response.Headers[CacheHeader.Name] = CacheHeader.Value(command.Cache);
         }
-
-        HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         try
         {
             do
             {
-                await WritePieceAsync(enumerator.Current, cancellationToken);
+                await ServerSentEvents.WriteDataAsync(Response, new StreamPiece(enumerator.Current), cancellationToken);
             }
             while (await enumerator.MoveNextAsync());
         }
@@ -93,17 +82,7 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
             return;
         }
 
-        await response.Body.WriteAsync(Done, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
-    }
-
-    private async Task WritePieceAsync(string piece, CancellationToken cancellationToken)
-    {
-        var body = Response.Body;
-        await body.WriteAsync(DataPrefix, cancellationToken);
-        await JsonSerializer.SerializeAsync(body, new StreamPiece(piece), ApiJson.Options, cancellationToken);
-        await body.WriteAsync(EventEnd, cancellationToken);
-        await body.FlushAsync(cancellationToken);
+        await ServerSentEvents.WriteDoneAsync(Response, cancellationToken);
     }
 
     private async Task WriteErrorAsync(Exception exception, CancellationToken cancellationToken)
@@ -111,11 +90,7 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         var problem = ProblemDetailsExceptionHandler.Map(exception);
         problem.Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status ?? 500);
         problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? HttpContext.TraceIdentifier;
-        var body = Response.Body;
-        await body.WriteAsync(ErrorPrefix, cancellationToken);
-        await JsonSerializer.SerializeAsync(body, problem, ApiJson.Options, cancellationToken);
-        await body.WriteAsync(EventEnd, cancellationToken);
-        await body.FlushAsync(cancellationToken);
+        await ServerSentEvents.WriteErrorAsync(Response, problem, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer stream failed after its first piece")]
