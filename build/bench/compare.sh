@@ -2,10 +2,13 @@
 # A/B comparison of service builds or settings against the bare baseline, interleaved in rounds so that
 # other work on the machine hits every variant alike: what one change buys, measured.
 #
-# Usage: bash build/bench/compare.sh [--rounds 3] [--duration 10] [--latency-duration 5] VARIANT...
+# Usage: bash build/bench/compare.sh [--rounds 3] [--duration 10] [--latency-duration 5]
+#                                    [--question-script post-question.lua] VARIANT...
 #   VARIANT  'LABEL|API_DIR|VAR=VALUE VAR=VALUE'
 #            API_DIR: a published service (dotnet publish -c Release -o DIR src/Chatbot.Api); empty means
 #            this checkout's, published into build/bench/out/api. Settings are optional.
+#   --question-script  a wrk script in build/bench/lua: post-question.lua (one question, the default) or
+#            post-question-unique.lua (a new question each request: an answer cache never hits).
 # Example:
 #   bash build/bench/compare.sh 'as is||' 'workstation GC||DOTNET_gcServer=0' 'logging off||REQUEST_LOGGING=false'
 # Each round: the upstream's latency directly, then the baseline and every variant (fresh process each):
@@ -20,12 +23,14 @@ ORIG_ARGS="$*"
 
 ROUNDS=3 DURATION=10 LATENCY_DURATION=5 WARMUP_MIN=30 WARMUP_MAX=60 CONNECTIONS=32 THREADS=2
 VARIANTS=()
+QUESTION_SCRIPT=post-question.lua
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;;
     --duration) DURATION="$2"; shift ;;
     --latency-duration) LATENCY_DURATION="$2"; shift ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    --question-script) QUESTION_SCRIPT="$2"; shift ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *'|'*) VARIANTS+=("$1") ;;
     *) die "unknown argument '$1' (a variant is 'LABEL|API_DIR|VAR=VALUE ...')" ;;
   esac
@@ -60,7 +65,8 @@ else
   UPSTREAM_NAME="fake provider --fast"; UPSTREAM_PID=$FAKE_PID
 fi
 UPSTREAM_BASE="http://127.0.0.1:$UPSTREAM_PORT/v1"
-LUA_QUESTION="$BENCH_DIR/lua/post-question.lua"
+LUA_QUESTION="$BENCH_DIR/lua/$QUESTION_SCRIPT"
+[ -f "$LUA_QUESTION" ] || die "no wrk script $LUA_QUESTION"
 LUA_COMPLETION="$BENCH_DIR/lua/post-completion.lua"
 PORT="$(free_port)"
 
@@ -105,6 +111,7 @@ DIRECT_P50="$(col direct 5 | median)" DIRECT_P99="$(col direct 6 | median)"
   echo
   echo "- command: \`bash build/bench/compare.sh $ORIG_ARGS\`"
   echo "- $(nproc) cores; load average before: $LOAD_BEFORE, after: $(load_average); upstream: $UPSTREAM_NAME (p50 ${DIRECT_P50} µs, p99 ${DIRECT_P99} µs at 1 connection)"
+  echo "- request: \`build/bench/lua/$QUESTION_SCRIPT\`"
   echo "- $ROUNDS rounds, interleaved; each: warm-up until steady (${WARMUP_MIN}-${WARMUP_MAX} s), ${DURATION} s at $CONNECTIONS connections, ${LATENCY_DURATION} s at 1 connection; medians over the rounds"
   echo
   echo "| variant | settings | req/s @${CONNECTIONS}c | % of baseline | CPU/request | added p50 @1c | added p99 @1c | RSS after | errors |"

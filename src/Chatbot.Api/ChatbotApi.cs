@@ -51,7 +51,12 @@ public static partial class ChatbotApi
             // It warns on every degraded probe; RedisConnection warns once per interval instead.
             .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Error)
             .Enrich.FromLogContext()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            // The console is written by a background thread: a request hands its line over and goes on, instead
+            // of writing it under the console's lock (docs/performance.md). Lines still waiting are written when
+            // the logger is disposed at shutdown; past 10,000 waiting lines a request waits rather than a line being lost.
+            .WriteTo.Async(
+                sink => sink.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+                blockWhenFull: true));
 
         var services = builder.Services;
         var gateway = GatewayOptions.Read(builder.Configuration);

@@ -98,10 +98,14 @@ public static class DependencyInjection
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // The client lives as long as the process, so connections are recycled here to follow DNS changes.
+                // No AutomaticDecompression: completions are small and streamed; asking for gzip only adds a
+                // decompression stream to every call.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            // IHttpClientFactory's two logging handlers open a logging scope on every call and their lines are
+            // filtered out anyway; the service logs failures itself and counts every call in its metrics.
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<UpstreamFailureHandler>()
             .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().Retry)
             .AddHttpMessageHandler<UpstreamMetricsHandler>()

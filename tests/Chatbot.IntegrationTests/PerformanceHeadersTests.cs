@@ -48,7 +48,13 @@ public sealed class PerformanceHeadersTests
         Number(response, "X-Process-Time").Should().BeGreaterThanOrEqualTo(0);
         Number(response, "X-Memory-Used").Should().BeGreaterThan(1, "a .NET process uses more than a megabyte");
         _ = Number(response, "X-Memory-Delta");
+        Value(response, "X-Process-Time").Should().MatchRegex(@"^\d+\.\d{6}$", "seconds with six decimals");
+        Value(response, "X-Memory-Used").Should().MatchRegex(@"^\d+\.\d{2}$", "megabytes with two decimals");
+        Value(response, "X-Memory-Delta").Should().MatchRegex(@"^-?\d+\.\d{2}$", "megabytes with two decimals");
     }
+
+    private static string Value(HttpResponseMessage response, string header) =>
+        response.Headers.TryGetValues(header, out var values) ? values.Single() : string.Empty;
 
     private static double Number(HttpResponseMessage response, string header)
     {

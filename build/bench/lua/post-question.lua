@@ -3,3 +3,5 @@
 wrk.method = "POST"
 wrk.body = '{"text":"What is the capital of France?"}'
 wrk.headers["Content-Type"] = "application/json"
+-- A client key: ignored unless the service runs with API_KEYS=bench-client-key (the key variants of compare.sh).
+wrk.headers["X-API-Key"] = "bench-client-key"

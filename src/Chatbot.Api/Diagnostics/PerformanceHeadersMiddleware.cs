@@ -14,24 +14,22 @@ public sealed class PerformanceHeadersMiddleware(RequestDelegate next, ProcessMe
     public const string MemoryUsedHeader = "X-Memory-Used";
     public const string MemoryDeltaHeader = "X-Memory-Delta";
 
-    private const double BytesPerMegabyte = 1024 * 1024;
-
     public Task InvokeAsync(HttpContext context)
     {
-        var state = new RequestState(context, memory, Stopwatch.GetTimestamp(), memory.WorkingSetBytes);
+        var state = new RequestState(context, memory, Stopwatch.GetTimestamp(), memory.Current);
         context.Response.OnStarting(static s => ((RequestState)s).WriteHeaders(), state);
         return next(context);
     }
 
-    private sealed class RequestState(HttpContext context, ProcessMemorySampler memory, long startedAt, long memoryBefore)
+    private sealed class RequestState(HttpContext context, ProcessMemorySampler memory, long startedAt, MemorySample before)
     {
         public Task WriteHeaders()
         {
             var headers = context.Response.Headers;
-            var memoryNow = memory.WorkingSetBytes;
+            var now = memory.Current;
             headers[ProcessTimeHeader] = Stopwatch.GetElapsedTime(startedAt).TotalSeconds.ToString("0.000000", CultureInfo.InvariantCulture);
-            headers[MemoryUsedHeader] = (memoryNow / BytesPerMegabyte).ToString("0.00", CultureInfo.InvariantCulture);
-            headers[MemoryDeltaHeader] = ((memoryNow - memoryBefore) / BytesPerMegabyte).ToString("0.00", CultureInfo.InvariantCulture);
+            headers[MemoryUsedHeader] = now.Megabytes;
+            headers[MemoryDeltaHeader] = now.MegabytesSince(before);
             return Task.CompletedTask;
         }
     }

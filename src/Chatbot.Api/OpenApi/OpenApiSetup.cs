@@ -46,6 +46,22 @@ public static class OpenApiSetup
 
     public static WebApplication UseChatbotOpenApi(this WebApplication app)
     {
+        // Only requests for the documents go through NSwag's and ReDoc's middlewares (five of them, each with
+        // its own path test and allocations on every request otherwise): one path test for all other requests.
+        app.UseWhen(IsDocumentRequest, docs => UseDocuments(docs));
+        return app;
+    }
+
+    private static bool IsDocumentRequest(HttpContext context)
+    {
+        var path = context.Request.Path;
+        return path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/redoc", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments(DocumentPath, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void UseDocuments(IApplicationBuilder app)
+    {
         app.UseOpenApi(settings =>
         {
             settings.Path = DocumentPath;
@@ -72,7 +88,6 @@ public static class OpenApiSetup
             options.DocumentTitle = "LLM Chatbot API";
             options.ConfigObject.AdditionalItems["disableTelemetry"] = true; // Redoc 3 reports usage to Redocly otherwise
         });
-        return app;
     }
 
     /// <summary>The two ways to show a client key: HTTP bearer (what OpenAI's SDKs send) and the X-API-Key header.</summary>

@@ -5,7 +5,8 @@ using System.Text;
 namespace Chatbot.UnitTests.TestSupport;
 
 /// <summary>A request as the upstream saw it, copied before the pipeline could dispose it.</summary>
-public sealed record RecordedRequest(HttpMethod Method, Uri? Uri, string? Authorization, string? Body);
+public sealed record RecordedRequest(
+    HttpMethod Method, Uri? Uri, string? Authorization, string? Body, long? ContentLength = null, string? ContentType = null);
 
 /// <summary>
 /// Stands in for the network at the bottom of the provider's HttpClient pipeline: each call is answered by a
@@ -71,7 +72,13 @@ public sealed class ScriptedHttpMessageHandler : HttpMessageHandler
     {
         var call = Interlocked.Increment(ref _calls);
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        _requests.Enqueue(new RecordedRequest(request.Method, request.RequestUri, request.Headers.Authorization?.ToString(), body));
+        _requests.Enqueue(new RecordedRequest(
+            request.Method,
+            request.RequestUri,
+            request.Headers.Authorization?.ToString(),
+            body,
+            request.Content?.Headers.ContentLength,
+            request.Content?.Headers.ContentType?.ToString()));
         var step = _steps[Math.Min(call, _steps.Length) - 1];
         var response = await step(request, cancellationToken);
         response.RequestMessage = request;

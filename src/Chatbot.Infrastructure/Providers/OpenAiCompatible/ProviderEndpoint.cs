@@ -1,9 +1,10 @@
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 
 /// <summary>
-/// <c>LLM_BASE_URL</c> split the way Betalgo.Ranul.OpenAI needs it: it builds the URL as
-/// <c>BaseDomain + ApiVersion + "/chat/completions"</c> resolved relative to BaseDomain, so the whole
-/// path must go into ApiVersion or its last segment is silently dropped.
+/// <c>LLM_BASE_URL</c> split into its origin and its path (no leading or trailing slash), the shape SDKs such
+/// as Betalgo.Ranul.OpenAI want (<c>BaseDomain + ApiVersion</c>; resolving the path relative to the origin
+/// silently drops its last segment), and the URL a completion is posted to, whatever slashes the
+/// variable has.
 /// </summary>
 public sealed record ProviderEndpoint(string BaseDomain, string ApiVersion)
 {

@@ -7,7 +7,7 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// <summary>
 /// Outermost handler of the provider's HttpClient: once the retries are spent, it turns what is left
 /// into typed <see cref="ProviderException"/>s, classifying by HTTP status before anyone reads the body
-/// (Betalgo does not throw on HTTP errors, and throws <c>JsonException</c> on some providers' error bodies).
+/// (providers' error bodies come in every shape: an object, a numeric <c>code</c>, a JSON array, plain text).
 /// </summary>
 public sealed class UpstreamFailureHandler(TimeProvider timeProvider) : DelegatingHandler
 {

@@ -80,6 +80,24 @@ public sealed class OpenAiCompatibleProviderTests
     }
 
     [Test]
+    public async Task Sends_the_body_as_json_with_a_content_length_not_chunked()
+    {
+        // Some providers and proxies refuse a chunked request body; a retry must also be able to send it again.
+        var upstream = Statuses(HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK);
+        await using var host = InfrastructureHost.ForUpstream(upstream);
+
+        await host.Provider.CompleteAsync(Question, CancellationToken.None);
+
+        upstream.Requests.Should().HaveCount(2);
+        foreach (var sent in upstream.Requests)
+        {
+            sent.ContentType.Should().Be("application/json");
+            sent.ContentLength.Should().Be(System.Text.Encoding.UTF8.GetByteCount(sent.Body!));
+            sent.Body.Should().Be(upstream.Requests[0].Body, "a retry sends the same request");
+        }
+    }
+
+    [Test]
     public async Task Does_not_send_max_tokens_when_there_is_none()
     {
         var upstream = Always(() => Json(HttpStatusCode.OK, CompletionJson));
