@@ -94,6 +94,11 @@ public static partial class ChatbotApi
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(ChatbotMetrics.MeterName)
+                // Per-request instruments that say little here cost CPU on every request (docs/performance.md):
+                // not collected. No exemplars either: the service records no traces to link them to.
+                .AddView("http.client.request.time_in_queue", MetricStreamConfiguration.Drop)
+                .AddView("aspnetcore.routing.match_attempts", MetricStreamConfiguration.Drop)
+                .SetExemplarFilter(ExemplarFilterType.AlwaysOff)
                 .AddPrometheusExporter());
         }
 

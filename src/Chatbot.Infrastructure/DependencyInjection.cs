@@ -87,12 +87,11 @@ public static class DependencyInjection
 
     private static void AddOpenAiCompatibleHttpClient(this IServiceCollection services)
     {
-        services.AddSingleton<ProviderResiliencePolicies>();
         services.AddTransient<UpstreamFailureHandler>();
-        services.AddTransient<UpstreamMetricsHandler>();
+        services.AddTransient<ProviderResilienceHandler>();
         services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, client =>
             {
-                // Each attempt has its own timeout (Polly); the client's own would cut across retries.
+                // Each attempt has its own timeout (Polly, in ProviderResilienceHandler); the client's own would cut across retries.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -107,8 +106,6 @@ public static class DependencyInjection
             // filtered out anyway; the service logs failures itself and counts every call in its metrics.
             .RemoveAllLoggers()
             .AddHttpMessageHandler<UpstreamFailureHandler>()
-            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().Retry)
-            .AddHttpMessageHandler<UpstreamMetricsHandler>()
-            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().PerAttemptTimeout);
+            .AddHttpMessageHandler<ProviderResilienceHandler>();
     }
 }

@@ -6,7 +6,7 @@ using static Chatbot.UnitTests.TestSupport.ScriptedHttpMessageHandler;
 namespace Chatbot.UnitTests.Infrastructure.Providers.OpenAiCompatible;
 
 /// <summary>
-/// <c>ProviderResiliencePolicies</c> and <c>UpstreamFailureHandler</c> as <c>AddInfrastructure</c> wires them
+/// <c>ProviderResilienceHandler</c> and <c>UpstreamFailureHandler</c> as <c>AddInfrastructure</c> wires them
 /// into the provider's named HttpClient, with the network replaced by a scripted handler.
 /// </summary>
 public sealed class ProviderResiliencePipelineTests
@@ -176,6 +176,19 @@ public sealed class ProviderResiliencePipelineTests
     {
         var upstream = new ScriptedHttpMessageHandler(Hang());
         await using var host = InfrastructureHost.ForUpstream(upstream, Settings(("REQUEST_TIMEOUT", "0.2")));
+
+        var act = () => SendAsync(host);
+
+        await act.Should().ThrowAsync<ProviderTimeoutException>();
+        upstream.Calls.Should().Be(3);
+    }
+
+    [Test]
+    public async Task A_REQUEST_TIMEOUT_shorter_than_Pollys_shortest_still_times_out_each_attempt()
+    {
+        // Polly's timeout strategy refuses anything under 10 ms; the configuration accepts any positive number.
+        var upstream = new ScriptedHttpMessageHandler(Hang());
+        await using var host = InfrastructureHost.ForUpstream(upstream, Settings(("REQUEST_TIMEOUT", "0.001")));
 
         var act = () => SendAsync(host);
 
