@@ -67,6 +67,10 @@ public static class DependencyInjection
         if (gateway.CacheEnabled)
         {
             var ttl = gateway.CacheTimeToLive;
+
+            // HybridCache keeps answers in this IMemoryCache and gives each entry its size in bytes: without a
+            // limit, distinct questions would grow the process for a whole TTL (measured: 406 MB after about a minute of new questions, docs/performance.md).
+            services.AddMemoryCache(o => o.SizeLimit = gateway.CacheMemoryLimitBytes);
             services.AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl });
             if (gateway.SharedRedis is not null)
             {

@@ -20,6 +20,9 @@ public sealed partial class GatewayOptions
     public const string ApiKeysVariable = "API_KEYS";
     public const string ApiKeysFileVariable = "API_KEYS_FILE";
     public const string RateLimitVariable = "RATE_LIMIT_PER_MINUTE";
+    public const string CacheMemoryVariable = "CACHE_MEMORY_MB";
+    public const int DefaultCacheMemoryMegabytes = 64;
+    public const int MaxCacheMemoryMegabytes = 65_536;
 
     public const int MaxCacheTtlSeconds = 30 * 24 * 3600;
     public const int MaxRateLimitPerMinute = 1_000_000;
@@ -39,6 +42,12 @@ public sealed partial class GatewayOptions
     public TimeSpan CacheTimeToLive { get; private init; }
 
     public bool CacheEnabled => CacheTimeToLive > TimeSpan.Zero;
+
+    /// <summary>
+    /// How much of this instance's memory cached answers may take (<c>CACHE_MEMORY_MB</c>, 64 MB unless set): past
+    /// it, new answers are not kept in memory (Redis, when there is one, still has them) and the oldest make room.
+    /// </summary>
+    public long CacheMemoryLimitBytes { get; private init; } = DefaultCacheMemoryMegabytes * 1024L * 1024L;
 
     /// <summary>Empty when every client is let in.</summary>
     public ClientApiKeys ApiKeys { get; private init; } = ClientApiKeys.None;
@@ -62,6 +71,7 @@ public sealed partial class GatewayOptions
             CacheTimeToLive = TimeSpan.FromSeconds(ReadWholeNumber(configuration, CacheTtlVariable, MaxCacheTtlSeconds, errors)),
             ApiKeys = ReadApiKeys(configuration, errors),
             RateLimitPerMinute = ReadWholeNumber(configuration, RateLimitVariable, MaxRateLimitPerMinute, errors),
+            CacheMemoryLimitBytes = ReadCacheMemoryMegabytes(configuration, errors) * 1024L * 1024L,
         };
         return errors.Count == 0
             ? options
@@ -92,6 +102,23 @@ public sealed partial class GatewayOptions
 
         errors.Add($"{name} must be a whole number from 0 (off) to {max}, got '{raw}'.");
         return 0;
+    }
+
+    private static int ReadCacheMemoryMegabytes(IConfiguration configuration, List<string> errors)
+    {
+        var raw = configuration[CacheMemoryVariable];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return DefaultCacheMemoryMegabytes;
+        }
+
+        if (int.TryParse(raw.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= MaxCacheMemoryMegabytes)
+        {
+            return value;
+        }
+
+        errors.Add($"{CacheMemoryVariable} must be a whole number of megabytes from 1 to {MaxCacheMemoryMegabytes}, got '{raw}'.");
+        return DefaultCacheMemoryMegabytes;
     }
 
     private static ClientApiKeys ReadApiKeys(IConfiguration configuration, List<string> errors)

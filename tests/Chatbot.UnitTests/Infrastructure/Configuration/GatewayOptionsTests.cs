@@ -120,6 +120,21 @@ public sealed class GatewayOptionsTests
         Read(("CACHE_TTL_SECONDS", value)).CacheTimeToLive.Should().Be(TimeSpan.FromSeconds(seconds));
     }
 
+    [TestCase(null, 64)]
+    [TestCase("", 64)]
+    [TestCase("1", 1)]
+    [TestCase(" 512 ", 512)]
+    [TestCase("65536", 65536)]
+    public void CACHE_MEMORY_MB_bounds_the_answers_kept_in_memory_64_MB_unless_set(string? value, int megabytes)
+    {
+        Read(("CACHE_MEMORY_MB", value)).CacheMemoryLimitBytes.Should().Be(megabytes * 1024L * 1024L);
+    }
+
+    [TestCase("CACHE_MEMORY_MB", "0")]
+    [TestCase("CACHE_MEMORY_MB", "-1")]
+    [TestCase("CACHE_MEMORY_MB", "1.5")]
+    [TestCase("CACHE_MEMORY_MB", "65537")]
+    [TestCase("CACHE_MEMORY_MB", "lots")]
     [TestCase("CACHE_TTL_SECONDS", "-1")]
     [TestCase("CACHE_TTL_SECONDS", "1.5")]
     [TestCase("CACHE_TTL_SECONDS", "2592001")]

@@ -1,0 +1,55 @@
+using Chatbot.Application.Abstractions;
+using Chatbot.Infrastructure;
+using Chatbot.Infrastructure.Configuration;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chatbot.UnitTests.Infrastructure.Caching;
+
+/// <summary>CACHE_MEMORY_MB: the answer cache of one instance cannot grow past its limit, however many new questions come.</summary>
+public sealed class AnswerCacheMemoryLimitTests
+{
+    [Test]
+    public async Task Distinct_answers_beyond_CACHE_MEMORY_MB_are_not_all_kept_and_the_cache_still_answers()
+    {
+        await using var services = Services(("CACHE_TTL_SECONDS", "300"), ("CACHE_MEMORY_MB", "1"));
+        var cache = services.GetRequiredService<IAnswerCache>();
+        var answer = new string('a', 1000);
+
+        // 3,000 answers of about 1 KB each: three times the limit.
+        for (var i = 0; i < 3000; i++)
+        {
+            await cache.GetOrAddAsync($"question-{i}", _ => ValueTask.FromResult(answer), CancellationToken.None);
+        }
+
+        var memory = (MemoryCache)services.GetRequiredService<IMemoryCache>();
+        memory.Count.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(1100, "1 MB holds about a thousand answers of 1 KB");
+        var again = await cache.GetOrAddAsync("question-new", _ => ValueTask.FromResult("fresh"), CancellationToken.None);
+        again.Text.Should().Be("fresh");
+    }
+
+    [Test]
+    public async Task Without_CACHE_MEMORY_MB_the_limit_is_64_MB()
+    {
+        await using var services = Services(("CACHE_TTL_SECONDS", "300"));
+        var cache = services.GetRequiredService<IAnswerCache>();
+        var answer = new string('a', 1000);
+        for (var i = 0; i < 3000; i++)
+        {
+            await cache.GetOrAddAsync($"question-{i}", _ => ValueTask.FromResult(answer), CancellationToken.None);
+        }
+
+        ((MemoryCache)services.GetRequiredService<IMemoryCache>()).Count.Should().Be(3000, "3 MB is well within 64 MB");
+    }
+
+    private static ServiceProvider Services(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddGateway(GatewayOptions.Read(configuration));
+        return services.BuildServiceProvider();
+    }
+}
