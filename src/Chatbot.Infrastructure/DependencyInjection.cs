@@ -11,6 +11,7 @@ using Chatbot.Infrastructure.RateLimiting;
 using Chatbot.Infrastructure.Redis;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -68,9 +69,9 @@ public static class DependencyInjection
         {
             var ttl = gateway.CacheTimeToLive;
 
-            // HybridCache keeps answers in this IMemoryCache and gives each entry its size in bytes: without a
-            // limit, distinct questions would grow the process for a whole TTL (measured: 406 MB after about a minute of new questions, docs/performance.md).
-            services.AddMemoryCache(o => o.SizeLimit = gateway.CacheMemoryLimitBytes);
+            // HybridCache keeps answers in this IMemoryCache: without a limit that counts each entry's real size,
+            // new questions grow the process for a whole TTL (measured: 406 MB after a minute, docs/performance.md).
+            services.AddSingleton<IMemoryCache>(new AnswerMemoryCache(gateway.CacheMemoryLimitBytes));
             services.AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl });
             if (gateway.SharedRedis is not null)
             {

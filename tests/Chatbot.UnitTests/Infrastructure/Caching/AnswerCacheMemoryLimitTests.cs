@@ -1,5 +1,6 @@
 using Chatbot.Application.Abstractions;
 using Chatbot.Infrastructure;
+using Chatbot.Infrastructure.Caching;
 using Chatbot.Infrastructure.Configuration;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
@@ -23,8 +24,8 @@ public sealed class AnswerCacheMemoryLimitTests
             await cache.GetOrAddAsync($"question-{i}", _ => ValueTask.FromResult(answer), CancellationToken.None);
         }
 
-        var memory = (MemoryCache)services.GetRequiredService<IMemoryCache>();
-        memory.Count.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(1100, "1 MB holds about a thousand answers of 1 KB");
+        var memory = (AnswerMemoryCache)services.GetRequiredService<IMemoryCache>();
+        memory.Count.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(1024 * 1024 / 1000, "1 MB holds fewer than 1,049 answers of 1 KB");
         var again = await cache.GetOrAddAsync("question-new", _ => ValueTask.FromResult("fresh"), CancellationToken.None);
         again.Text.Should().Be("fresh");
     }
@@ -40,7 +41,22 @@ public sealed class AnswerCacheMemoryLimitTests
             await cache.GetOrAddAsync($"question-{i}", _ => ValueTask.FromResult(answer), CancellationToken.None);
         }
 
-        ((MemoryCache)services.GetRequiredService<IMemoryCache>()).Count.Should().Be(3000, "3 MB is well within 64 MB");
+        ((AnswerMemoryCache)services.GetRequiredService<IMemoryCache>()).Count.Should().Be(3000, "3 MB is well within 64 MB");
+    }
+
+    [Test]
+    public async Task Short_answers_are_charged_what_their_entries_take_not_only_their_few_bytes()
+    {
+        // 5,000 answers of 2 bytes: 10 KB of payload, but each entry takes hundreds of bytes of memory.
+        await using var services = Services(("CACHE_TTL_SECONDS", "300"), ("CACHE_MEMORY_MB", "1"));
+        var cache = services.GetRequiredService<IAnswerCache>();
+        for (var i = 0; i < 5000; i++)
+        {
+            await cache.GetOrAddAsync($"question-{i}", _ => ValueTask.FromResult("ok"), CancellationToken.None);
+        }
+
+        ((AnswerMemoryCache)services.GetRequiredService<IMemoryCache>()).Count.Should()
+            .BeLessThanOrEqualTo((int)(1024 * 1024 / AnswerMemoryCache.EntryOverheadBytes), "each entry is charged at least its overhead");
     }
 
     private static ServiceProvider Services(params (string Key, string Value)[] settings)
