@@ -171,24 +171,13 @@ public sealed class ProviderResiliencePipelineTests
         upstream.Calls.Should().Be(2);
     }
 
-    [Test]
-    public async Task Attempts_past_REQUEST_TIMEOUT_fail_as_timeout_after_max_attempts()
+    // 0.001: Polly's timeout strategy refuses anything under 10 ms, the configuration accepts any positive number.
+    [TestCase("0.2")]
+    [TestCase("0.001")]
+    public async Task Attempts_past_REQUEST_TIMEOUT_fail_as_timeout_after_max_attempts(string requestTimeout)
     {
         var upstream = new ScriptedHttpMessageHandler(Hang());
-        await using var host = InfrastructureHost.ForUpstream(upstream, Settings(("REQUEST_TIMEOUT", "0.2")));
-
-        var act = () => SendAsync(host);
-
-        await act.Should().ThrowAsync<ProviderTimeoutException>();
-        upstream.Calls.Should().Be(3);
-    }
-
-    [Test]
-    public async Task A_REQUEST_TIMEOUT_shorter_than_Pollys_shortest_still_times_out_each_attempt()
-    {
-        // Polly's timeout strategy refuses anything under 10 ms; the configuration accepts any positive number.
-        var upstream = new ScriptedHttpMessageHandler(Hang());
-        await using var host = InfrastructureHost.ForUpstream(upstream, Settings(("REQUEST_TIMEOUT", "0.001")));
+        await using var host = InfrastructureHost.ForUpstream(upstream, Settings(("REQUEST_TIMEOUT", requestTimeout)));
 
         var act = () => SendAsync(host);
 
