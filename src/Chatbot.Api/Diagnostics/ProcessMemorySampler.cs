@@ -21,9 +21,6 @@ public sealed class ProcessMemorySampler : IHostedService, IDisposable
     /// <summary>The last sample.</summary>
     public MemorySample Current => Volatile.Read(ref _current);
 
-    /// <summary>Resident memory at the last sample, in bytes.</summary>
-    public long WorkingSetBytes => Current.Bytes;
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _timer.Change(Interval, Interval);
@@ -61,7 +58,7 @@ public sealed record MemorySample(long Bytes, string Megabytes)
 
     /// <summary>The change from <paramref name="before"/> to this sample, in megabytes, as <c>X-Memory-Delta</c> shows it.</summary>
     public string MegabytesSince(MemorySample before) =>
-        ReferenceEquals(this, before) || Bytes == before.Bytes
+        Bytes == before.Bytes
             ? NoChange
             : ((Bytes - before.Bytes) / BytesPerMegabyte).ToString("0.00", CultureInfo.InvariantCulture);
 }
