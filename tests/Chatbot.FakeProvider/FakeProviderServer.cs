@@ -72,6 +72,32 @@ public sealed class FakeProviderServer : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>
+    /// The service's variables for asking this fake under <c>/v1</c> with the OpenAI-compatible adapter, quick
+    /// retries and a 5 s timeout; <paramref name="overrides"/> replace or add variables.
+    /// </summary>
+    public Dictionary<string, string> ServiceSettings(string apiKey, string model, params (string Key, string Value)[] overrides)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LLM_PROVIDER"] = "openai",
+            ["LLM_BASE_URL"] = new Uri(BaseUrl, "v1").ToString(),
+            ["LLM_API_KEY"] = apiKey,
+            ["LLM_MODEL"] = model,
+            ["LLM_TEMPERATURE"] = "0.7",
+            ["REQUEST_TIMEOUT"] = "5",
+            ["LLM_MAX_ATTEMPTS"] = "3",
+            ["LLM_RETRY_BASE_DELAY"] = "0.001",
+            ["LLM_RETRY_MAX_DELAY"] = "0.01",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>
     /// The answer to a chat-completion call when nothing is queued. Initially a 200 completion whose content is
     /// <c>"Fake answer to: " + the last user message</c> (<c>new FakeResponse()</c>); e.g.
     /// <c>server.Default = server.Default with { Delay = TimeSpan.FromSeconds(2) }</c> slows every call.

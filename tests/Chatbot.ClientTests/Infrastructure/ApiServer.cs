@@ -30,26 +30,8 @@ public sealed class ApiServer : WebApplicationFactory<Program>
         Start(new Dictionary<string, string>(StringComparer.Ordinal) { ["LLM_PROVIDER"] = "echo" }, services);
 
     /// <summary>The OpenAI-compatible adapter asking <paramref name="fake"/> under <c>/v1</c>, with quick retries.</summary>
-    public static ApiServer StartFor(FakeProviderServer fake, params (string Key, string Value)[] overrides)
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["LLM_PROVIDER"] = "openai",
-            ["LLM_BASE_URL"] = new Uri(fake.BaseUrl, "v1").ToString(),
-            ["LLM_API_KEY"] = ApiKey,
-            ["LLM_MODEL"] = "test-model",
-            ["REQUEST_TIMEOUT"] = "5",
-            ["LLM_MAX_ATTEMPTS"] = "3",
-            ["LLM_RETRY_BASE_DELAY"] = "0.001",
-            ["LLM_RETRY_MAX_DELAY"] = "0.01",
-        };
-        foreach (var (key, value) in overrides)
-        {
-            settings[key] = value;
-        }
-
-        return Start(settings, services: null);
-    }
+    public static ApiServer StartFor(FakeProviderServer fake, params (string Key, string Value)[] overrides) =>
+        Start(fake.ServiceSettings(ApiKey, "test-model", overrides), services: null);
 
     /// <summary>
     /// An <see cref="HttpClient"/> over real sockets to this server, with <paramref name="handlers"/> in between;
