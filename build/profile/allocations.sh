@@ -17,11 +17,7 @@ profile_warm_up
 
 COUNTERS='System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.process.cpu.time],EventCounters\Microsoft.AspNetCore.Hosting[requests-per-second,total-requests]'
 log "dotnet-counters: ${DURATION} s under load (pid $TARGET_PID)"
-tool dotnet-counters collect -p "$TARGET_PID" --counters "$COUNTERS" --refresh-interval 1 --format csv \
-  -o "$OUT/counters.csv" --duration "$(duration_arg)" >"$OUT/dotnet-counters.log" 2>&1 &
-COUNTERS_PID=$!
-STARTED_PIDS+=("$COUNTERS_PID")
-sleep 1
+start_counters "$COUNTERS"
 load "$DURATION" "$OUT/load-counters.txt"
 wait "$COUNTERS_PID" || true
 wait_load

@@ -97,3 +97,13 @@ profile_warm_up() {
   log "warm-up: $spent s, last window $(grep 'warm-up' "$OUT/warmup-warmup.txt" | tail -1 | cut -d: -f2)"
 }
 duration_arg() { printf '00:00:%02d:%02d' $((DURATION / 60)) $((DURATION % 60)); }
+
+# start_counters COUNTERS: dotnet-counters into $OUT/counters.csv for DURATION seconds, in the background;
+# its pid in COUNTERS_PID (wait for it after the load).
+start_counters() {
+  tool dotnet-counters collect -p "$TARGET_PID" --counters "$1" --refresh-interval 1 --format csv \
+    -o "$OUT/counters.csv" --duration "$(duration_arg)" >"$OUT/dotnet-counters.log" 2>&1 &
+  COUNTERS_PID=$!
+  STARTED_PIDS+=("$COUNTERS_PID")
+  sleep 1
+}

@@ -15,11 +15,7 @@ profile_warm_up
 
 COUNTERS='System.Runtime[dotnet.process.memory.working_set,dotnet.gc.last_collection.memory.committed_size,dotnet.gc.last_collection.heap.size,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.gc.heap.total_allocated]'
 log "dotnet-counters and VmRSS: ${DURATION} s under load (pid $TARGET_PID)"
-tool dotnet-counters collect -p "$TARGET_PID" --counters "$COUNTERS" --refresh-interval 1 --format csv \
-  -o "$OUT/counters.csv" --duration "$(duration_arg)" >"$OUT/dotnet-counters.log" 2>&1 &
-COUNTERS_PID=$!
-STARTED_PIDS+=("$COUNTERS_PID")
-sleep 1
+start_counters "$COUNTERS"
 load "$DURATION" "$OUT/load.txt"
 echo "second,vmrss_kb" >"$OUT/rss.csv"
 for ((s = 0; s < DURATION; s++)); do
