@@ -92,12 +92,17 @@ public static class DependencyInjection
 
     private static void AddOpenAiCompatibleHttpClient(this IServiceCollection services)
     {
+        services.AddSingleton<ProviderResiliencePolicies>();
         services.AddTransient<UpstreamFailureHandler>();
-        services.AddTransient<ProviderResilienceHandler>();
-        services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, client =>
+        services.AddTransient<UpstreamMetricsHandler>();
+        services.AddTransient<ProviderResponseGuard>();
+        services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, (sp, client) =>
             {
-                // Each attempt has its own timeout (Polly, in ProviderResilienceHandler); the client's own would cut across retries.
+                // Each attempt has its own timeout (Polly); the client's own would cut across retries.
                 client.Timeout = Timeout.InfiniteTimeSpan;
+
+                // ProviderResponseGuard reads answers within this bound already; this is the second lock on the door.
+                client.MaxResponseContentBufferSize = sp.GetRequiredService<IOptions<LlmOptions>>().Value.MaxResponseBytes;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -108,9 +113,12 @@ public static class DependencyInjection
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             // IHttpClientFactory's two logging handlers open a logging scope on every call and their lines are
-            // filtered out anyway; the service logs failures itself and counts every call in its metrics.
+            // filtered out anyway; the service logs failures and retries itself and counts every call in its metrics.
             .RemoveAllLoggers()
             .AddHttpMessageHandler<UpstreamFailureHandler>()
-            .AddHttpMessageHandler<ProviderResilienceHandler>();
+            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().Retry)
+            .AddHttpMessageHandler<UpstreamMetricsHandler>()
+            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().PerAttemptTimeout)
+            .AddHttpMessageHandler<ProviderResponseGuard>();
     }
 }

@@ -336,6 +336,10 @@ public sealed class FakeProviderServer : IAsyncDisposable
                 var pieces = OpenAiJson.SplitWords(response.Content ?? info.DefaultAnswer);
                 await WriteStreamAsync(context.Response, response, info.Model, pieces, token);
             }
+            else if (response.Chunked || response.StallAfterBody)
+            {
+                await WriteInPiecesAsync(context.Response, response, BodyOf(response, info), token);
+            }
             else
             {
                 await WriteAsync(context.Response, response.Status, response.ContentType, response.Headers, BodyOf(response, info), token);
@@ -485,6 +489,25 @@ public sealed class FakeProviderServer : IAsyncDisposable
 
         await http.Body.WriteAsync(OpenAiJson.DoneEvent, token);
         await http.Body.FlushAsync(token);
+    }
+
+    // No Content-Length: the client cannot know the size before it has read it all (or, stalled, never does).
+    private static async Task WriteInPiecesAsync(HttpResponse http, FakeResponse response, byte[] body, CancellationToken token)
+    {
+        http.StatusCode = response.Status;
+        http.ContentType = response.ContentType;
+        ApplyHeaders(http, response.Headers);
+        await http.StartAsync(token);
+        for (var offset = 0; offset < body.Length; offset += 16 * 1024)
+        {
+            await http.Body.WriteAsync(body.AsMemory(offset, Math.Min(16 * 1024, body.Length - offset)), token);
+            await http.Body.FlushAsync(token);
+        }
+
+        if (response.StallAfterBody)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+        }
     }
 
     private static async Task WriteAsync(

@@ -112,6 +112,16 @@ public sealed record FakeResponse
         return new FakeResponse { StreamChunks = [.. pieces] };
     }
 
+    /// <summary>Send <see cref="Body"/> without a <c>Content-Length</c>, in pieces of 16 KiB, flushed one by one.</summary>
+    public bool Chunked { get; init; }
+
+    /// <summary>After <see cref="Body"/> (sent without a <c>Content-Length</c>), keep the answer open until the client goes away.</summary>
+    public bool StallAfterBody { get; init; }
+
+    /// <summary>A 200 that sends the start of a body, then nothing more until the client goes away.</summary>
+    public static FakeResponse StallMidBody(string start, string contentType = "application/json") =>
+        Raw(start, contentType) with { StallAfterBody = true };
+
     /// <summary>Never answers: waits until the client aborts the request (or the server stops).</summary>
     public static FakeResponse Hang() => new() { Delay = Timeout.InfiniteTimeSpan };
 

@@ -69,7 +69,6 @@ public sealed class RetryTests : FakeUpstreamFixture
     [TestCase(400)]
     [TestCase(403)]
     [TestCase(404)]
-    [TestCase(408)]
     [TestCase(422)]
     public async Task OtherClient_errors_are_502_after_exactly_one_call(int status)
     {
@@ -79,6 +78,18 @@ public sealed class RetryTests : FakeUpstreamFixture
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway, "Invalid response from LLM provider");
         Fake.ChatCompletionCalls.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_provider_408_is_retried_as_a_timeout_within_max_attempts()
+    {
+        // Polly.Extensions.Http's HandleTransientHttpError() counts 408 as transient; persistent, it is still a 502.
+        Fake.Default = FakeResponse.WithStatus(408);
+
+        var response = await Client.AskAsync("hi");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway, "Invalid response from LLM provider");
+        Fake.ChatCompletionCalls.Should().Be(3);
     }
 
     [Test]

@@ -33,6 +33,11 @@ public sealed class LlmOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>The most a provider's answer (or one event of its stream) may weigh; past it the answer is unusable.</summary>
+    public long MaxResponseBytes { get; set; } = DefaultMaxResponseKilobytes * 1024L;
+
+    public const int DefaultMaxResponseKilobytes = 4096;
+
     /// <summary>The key as it may appear in logs: its last four characters only.</summary>
     public string MaskedApiKey => ApiKey switch
     {

@@ -14,10 +14,11 @@ public static class EnvironmentVariables
     public const string MaxAttempts = "LLM_MAX_ATTEMPTS";
     public const string RetryBaseDelay = "LLM_RETRY_BASE_DELAY";
     public const string RetryMaxDelay = "LLM_RETRY_MAX_DELAY";
+    public const string MaxResponseKilobytes = "LLM_MAX_RESPONSE_KB";
 
     public static readonly IReadOnlyList<string> All =
     [
         Provider, BaseUrl, Model, ApiKey, SystemPrompt, Temperature, MaxTokens,
-        RequestTimeout, MaxAttempts, RetryBaseDelay, RetryMaxDelay,
+        RequestTimeout, MaxAttempts, RetryBaseDelay, RetryMaxDelay, MaxResponseKilobytes,
     ];
 }

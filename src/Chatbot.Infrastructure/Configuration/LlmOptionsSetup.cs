@@ -15,6 +15,9 @@ public sealed class LlmOptionsSetup(IConfiguration configuration, ProviderCatalo
 {
     public const int MaxSystemPromptLength = 4096;
 
+    /// <summary>1 GiB: past that, one answer alone could take the process down.</summary>
+    public const int MaxResponseKilobytes = 1024 * 1024;
+
     public void Configure(LlmOptions options)
     {
         var errors = new List<string>();
@@ -79,6 +82,8 @@ public sealed class LlmOptionsSetup(IConfiguration configuration, ProviderCatalo
             EnvironmentVariables.RetryBaseDelay, options.RetryBaseDelay.TotalSeconds, 0, 300, "between 0 and 300 seconds"));
         options.RetryMaxDelay = TimeSpan.FromSeconds(reader.Number(
             EnvironmentVariables.RetryMaxDelay, options.RetryMaxDelay.TotalSeconds, 0, 300, "between 0 and 300 seconds"));
+        options.MaxResponseBytes = 1024L * (reader.OptionalInteger(EnvironmentVariables.MaxResponseKilobytes, 1, MaxResponseKilobytes)
+            ?? LlmOptions.DefaultMaxResponseKilobytes);
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             errors.Add($"{EnvironmentVariables.RetryMaxDelay} must not be less than {EnvironmentVariables.RetryBaseDelay}.");

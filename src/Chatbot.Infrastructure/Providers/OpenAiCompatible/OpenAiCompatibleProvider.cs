@@ -1,33 +1,40 @@
-using System.Net.Http.Json;
+using System.Net;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Betalgo.Ranul.OpenAI;
+using Betalgo.Ranul.OpenAI.Managers;
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Options;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
 using Microsoft.Extensions.Options;
+using ChatCompletionCreateRequest = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatCompletionCreateRequest;
+using ChatCompletionCreateResponse = Betalgo.Ranul.OpenAI.ObjectModels.ResponseModels.ChatCompletionCreateResponse;
+using ChatCompletionRequest = Chatbot.Domain.Chat.ChatCompletionRequest;
+using ChatMessage = Chatbot.Domain.Chat.ChatMessage;
+using SdkChatMessage = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatMessage;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 
 /// <summary>
-/// Adapter for every provider that speaks <c>POST {base}/chat/completions</c> (OpenAI, Ollama, Mistral,
-/// Groq, LocalAI, Gemini's OpenAI endpoint, ...): OpenAI's wire format as small source-generated records
-/// (<see cref="OpenAiWireJson"/>) over the named HttpClient whose handlers retry, time out and classify
-/// failures (ADR 0002, ADR 0004).
+/// Adapter for every provider that speaks <c>POST {base}/chat/completions</c> (OpenAI, Ollama, Mistral, Groq,
+/// LocalAI, Gemini's OpenAI endpoint, ...), through Betalgo.Ranul.OpenAI: its request and response models are the
+/// wire format of every call; plain completions go through the SDK's <c>CreateCompletion</c>.
 /// </summary>
 /// <remarks>
-/// One instance for the process. Each request carries its own <c>Authorization</c> header, so the
-/// HttpClient's shared default headers stay empty and are not copied under a lock into every request.
+/// One instance for the process: the SDK service and its endpoint tables are built once, over one named
+/// HttpClient that nobody else uses (the SDK writes <c>BaseAddress</c> and <c>Authorization</c> into the client).
+/// The client's handlers classify failures, retry, time out each attempt and bound the answer (ADR 0005).
 /// </remarks>
-public sealed class OpenAiCompatibleProvider : IChatCompletionProvider
+public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposable
 {
     public const string Name = "openai";
     public const string HttpClientName = "llm-provider";
 
+    private readonly OpenAIService _service;
     private readonly HttpClient _httpClient;
     private readonly Uri _chatCompletions;
-    private readonly string? _authorization;
     private readonly TimeSpan _idleTimeout;
 
     public OpenAiCompatibleProvider(IHttpClientFactory httpClientFactory, IOptions<LlmOptions> options)
@@ -36,75 +43,121 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider
         Endpoint = ProviderEndpoint.From(o.BaseUrl);
         _chatCompletions = Endpoint.ChatCompletionsUri;
         _httpClient = httpClientFactory.CreateClient(HttpClientName);
-        _authorization = string.IsNullOrEmpty(o.ApiKey) ? null : "Bearer " + o.ApiKey;
         _idleTimeout = o.RequestTimeout;
+
+        // The SDK refuses an empty key or API version unless told not to check: keyless providers (Ollama,
+        // LocalAI) and base URLs without a path are real.
+        _service = new OpenAIService(
+            new OpenAIOptions
+            {
+                ApiKey = o.ApiKey ?? string.Empty,
+                BaseDomain = Endpoint.BaseDomain,
+                ApiVersion = Endpoint.ApiVersion,
+                ValidateApiOptions = false,
+            },
+            _httpClient);
+        if (string.IsNullOrEmpty(o.ApiKey))
+        {
+            // The SDK sends "Bearer " even without a key; a keyless provider gets no Authorization at all.
+            _httpClient.DefaultRequestHeaders.Remove("Authorization");
+        }
     }
 
     public ProviderEndpoint Endpoint { get; }
 
     public async ValueTask<ChatCompletion> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
-        using var message = NewRequest(request, stream: false);
-        using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-            .ConfigureAwait(false);
-        var completion = await ReadCompletionAsync(response, "The provider's answer is not the JSON of a chat completion.", cancellationToken)
-            .ConfigureAwait(false);
-
-        if (completion.Error is { ValueKind: not JsonValueKind.Null })
+        ChatCompletionCreateResponse response;
+        try
         {
-            throw new ProviderInvalidResponseException("The provider answered with an error object instead of a completion.");
+            response = await _service.ChatCompletion.CreateCompletion(ToSdkRequest(request), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw new ProviderInvalidResponseException("The provider's answer is not the JSON of a chat completion.", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The SDK throws this when the body is the JSON literal null.
+            throw new ProviderInvalidResponseException("The provider's answer is empty.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ProviderUnavailableException("The provider's answer broke off.", ex);
         }
 
-        var text = completion.Choices is { Length: > 0 } choices ? choices[0].Message?.Content : null;
+        if (!response.Successful)
+        {
+            throw new ProviderInvalidResponseException("The provider answered with an error object or a body that is not JSON.");
+        }
+
+        var text = response.Choices is { Count: > 0 } choices ? choices[0].Message?.Content : null;
         if (string.IsNullOrEmpty(text))
         {
-            throw new ProviderInvalidResponseException(completion.Choices is { Length: > 0 }
+            throw new ProviderInvalidResponseException(response.Choices is { Count: > 0 }
                 ? "The provider's first choice has no content."
                 : "The provider's answer has no choices.");
         }
 
-        var usage = completion.Usage is { } u ? new TokenUsage(u.PromptTokens, u.CompletionTokens ?? 0) : null;
-        return new ChatCompletion(text, completion.Model ?? request.Model, usage);
+        var usage = response.Usage is { } u ? new TokenUsage(u.PromptTokens, u.CompletionTokens ?? 0) : null;
+        return new ChatCompletion(text, response.Model ?? request.Model, usage);
     }
 
     /// <summary>
-    /// Streams through the same HttpClient (so retries, timeouts and failure classification apply until the
-    /// first byte) with <c>SendAsync</c> and <c>ResponseHeadersRead</c>, reading the provider's server-sent
-    /// events as they come; nothing is buffered beyond one event.
+    /// Streams with <c>SendAsync</c> and <c>ResponseHeadersRead</c> through the same HttpClient, so retries, timeouts
+    /// and failure classification apply until the first event. Not the SDK's <c>CreateCompletionAsStream</c>: it
+    /// sends with the synchronous <c>HttpClient.Send</c>, which blocks a thread until the first byte and skips the
+    /// async-only policy handlers. Each event is read into the SDK's response model; nothing is buffered beyond one
+    /// event. A stream that ends without <c>[DONE]</c> or a finish reason was cut: it fails, it is not an answer.
     /// </summary>
     public async IAsyncEnumerable<string> StreamAsync(
         ChatCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var message = NewRequest(request, stream: true);
+        var sdkRequest = ToSdkRequest(request);
+        sdkRequest.Stream = true;
+        using var message = new HttpRequestMessage(HttpMethod.Post, _chatCompletions)
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(sdkRequest, BetalgoJson.Default.ChatCompletionCreateRequest)),
+        };
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         message.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         using var response = await _httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
             .ConfigureAwait(false);
 
         if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
-            // A provider that ignores "stream": the whole answer at once is still an answer.
-            var whole = await ReadCompletionAsync(response, "The provider's answer is neither an event stream nor a completion.", cancellationToken)
-                .ConfigureAwait(false);
-            yield return whole.Choices is { Length: > 0 } choices && !string.IsNullOrEmpty(choices[0].Message?.Content)
-                ? choices[0].Message!.Content!
-                : throw new ProviderInvalidResponseException("The provider's answer has no content.");
+            // A provider that ignores "stream": the whole answer at once is still an answer (read and bounded
+            // by ProviderResponseGuard).
+            yield return await ReadWholeAnswerAsync(response, cancellationToken).ConfigureAwait(false);
             yield break;
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var events = SseParser.Create(body).EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+        await using var events = SseParser.Create(body, static (_, data) => StreamEvent.Parse(data))
+            .EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
         var pieces = 0;
+        var finished = false;
         while (true)
         {
             idle.CancelAfter(_idleTimeout);
-            var piece = await NextPieceAsync(events, cancellationToken).ConfigureAwait(false);
-            if (piece is null)
+            var next = await NextEventAsync(events, cancellationToken).ConfigureAwait(false);
+            if (next is null || next.Done)
             {
+                // The end of the body without [DONE] or a finish reason: the stream was cut, not completed.
+                if (next is null && !finished)
+                {
+                    throw new ProviderInvalidResponseException("The provider's stream ended without [DONE] or a finish reason.");
+                }
+
                 break;
             }
 
-            if (piece.Length > 0)
+            var choice = next.Chunk.Choices is { Count: > 0 } choices ? choices[0] : null;
+            finished |= !string.IsNullOrEmpty(choice?.FinishReason);
+            var piece = choice?.Delta?.Content ?? choice?.Message?.Content;
+            if (!string.IsNullOrEmpty(piece))
             {
                 pieces++;
                 yield return piece;
@@ -117,67 +170,14 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider
         }
     }
 
-    private HttpRequestMessage NewRequest(ChatCompletionRequest request, bool stream)
-    {
-        var messages = new WireMessage[request.Messages.Count];
-        for (var i = 0; i < messages.Length; i++)
-        {
-            var m = request.Messages[i];
-            messages[i] = new WireMessage(RoleName(m.Role), m.Content);
-        }
+    public void Dispose() => _service.Dispose();
 
-        var body = new WireChatRequest(request.Model, messages, request.Temperature, request.MaxTokens, stream ? true : null);
-
-        // A byte array, not a chunked stream: every provider and proxy accepts a Content-Length, and a retry
-        // sends the same bytes again.
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, OpenAiWireJson.Default.WireChatRequest));
-        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        var message = new HttpRequestMessage(HttpMethod.Post, _chatCompletions) { Content = content };
-        if (_authorization is not null)
-        {
-            message.Headers.TryAddWithoutValidation("Authorization", _authorization);
-        }
-
-        return message;
-    }
-
-    private static string RoleName(ChatRole role) => role switch
-    {
-        ChatRole.System => "system",
-        ChatRole.Assistant => "assistant",
-        _ => "user",
-    };
-
-    private static async Task<WireChatResponse> ReadCompletionAsync(
-        HttpResponseMessage response, string notACompletion, CancellationToken cancellationToken)
-    {
-        WireChatResponse? completion;
-        try
-        {
-            completion = await response.Content.ReadFromJsonAsync(OpenAiWireJson.Default.WireChatResponse, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            throw new ProviderInvalidResponseException(notACompletion, ex);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw new ProviderUnavailableException("The provider's answer broke off.", ex);
-        }
-
-        return completion ?? throw new ProviderInvalidResponseException("The provider's answer is empty.");
-    }
-
-    // The next piece of content ("" for an event without any), or null at the end of the stream.
-    private static async Task<string?> NextPieceAsync(IAsyncEnumerator<SseItem<string>> events, CancellationToken cancellationToken)
+    // The next event, or null at the end of the body.
+    private static async Task<StreamEvent?> NextEventAsync(IAsyncEnumerator<SseItem<StreamEvent>> events, CancellationToken cancellationToken)
     {
         try
         {
-            if (!await events.MoveNextAsync().ConfigureAwait(false) || events.Current.Data == "[DONE]")
-            {
-                return null;
-            }
+            return await events.MoveNextAsync().ConfigureAwait(false) ? events.Current.Data : null;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -187,22 +187,85 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider
         {
             throw new ProviderUnavailableException("The provider's stream broke off.", ex);
         }
+    }
 
-        WireChatResponse? chunk;
+    private static async Task<string> ReadWholeAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ChatCompletionCreateResponse? completion;
         try
         {
-            chunk = JsonSerializer.Deserialize(events.Current.Data, OpenAiWireJson.Default.WireChatResponse);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            completion = await JsonSerializer.DeserializeAsync(body, BetalgoJson.Default.ChatCompletionCreateResponse, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
-            throw new ProviderInvalidResponseException("A streamed event is not the JSON of a completion chunk.", ex);
+            throw new ProviderInvalidResponseException("The provider's answer is neither an event stream nor a completion.", ex);
         }
 
-        if (chunk is null || chunk.Error is { ValueKind: not JsonValueKind.Null })
+        return completion?.Choices is { Count: > 0 } choices && !string.IsNullOrEmpty(choices[0].Message?.Content)
+            ? choices[0].Message!.Content!
+            : throw new ProviderInvalidResponseException("The provider's answer has no content.");
+    }
+
+    private static ChatCompletionCreateRequest ToSdkRequest(ChatCompletionRequest request)
+    {
+        var messages = new List<SdkChatMessage>(request.Messages.Count);
+        foreach (var message in request.Messages)
         {
-            throw new ProviderInvalidResponseException("The provider sent an error in the stream.");
+            messages.Add(ToSdkMessage(message));
         }
 
-        return chunk.Choices is { Length: > 0 } choices ? choices[0].Delta?.Content ?? choices[0].Message?.Content ?? string.Empty : string.Empty;
+        return new ChatCompletionCreateRequest
+        {
+            Model = request.Model,
+            Messages = messages,
+            Temperature = (float)request.Temperature,
+            MaxTokens = request.MaxTokens,
+        };
+    }
+
+    private static SdkChatMessage ToSdkMessage(ChatMessage message) => message.Role switch
+    {
+        ChatRole.System => SdkChatMessage.FromSystem(message.Content),
+        ChatRole.Assistant => SdkChatMessage.FromAssistant(message.Content),
+        _ => SdkChatMessage.FromUser(message.Content),
+    };
+
+    /// <summary>One event of the provider's stream: <c>[DONE]</c>, or a chunk in the SDK's response model.</summary>
+    private sealed record StreamEvent(bool Done, ChatCompletionCreateResponse Chunk)
+    {
+        private static readonly StreamEvent DoneEvent = new(true, new ChatCompletionCreateResponse());
+
+        public static StreamEvent Parse(ReadOnlySpan<byte> data)
+        {
+            if (data.SequenceEqual("[DONE]"u8))
+            {
+                return DoneEvent;
+            }
+
+            ChatCompletionCreateResponse? chunk;
+            try
+            {
+                chunk = JsonSerializer.Deserialize(data, BetalgoJson.Default.ChatCompletionCreateResponse);
+            }
+            catch (JsonException ex)
+            {
+                // Providers' error objects come in shapes the SDK's model does not take.
+                throw ErrorIn(data) ?? new ProviderInvalidResponseException("A streamed event is not the JSON of a completion chunk.", ex);
+            }
+
+            if (chunk is null || chunk.Error is not null)
+            {
+                throw ErrorIn(data) ?? new ProviderInvalidResponseException("The provider sent an error in the stream.");
+            }
+
+            return new StreamEvent(false, chunk);
+        }
+
+        private static ProviderException? ErrorIn(ReadOnlySpan<byte> data) =>
+            ProviderErrorBody.StatusOf(data.ToArray()) is { } status
+                ? UpstreamFailureHandler.ToException(status, retryAfter: null, $"The provider sent an error in the stream (as HTTP {(int)status}).")
+                : null;
     }
 }

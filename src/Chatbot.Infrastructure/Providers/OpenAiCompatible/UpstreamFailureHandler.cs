@@ -1,5 +1,7 @@
 using System.Net;
+using Chatbot.Application.Options;
 using Chatbot.Domain.Providers;
+using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
@@ -9,8 +11,18 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// into typed <see cref="ProviderException"/>s, classifying by HTTP status before anyone reads the body
 /// (providers' error bodies come in every shape: an object, a numeric <c>code</c>, a JSON array, plain text).
 /// </summary>
-public sealed class UpstreamFailureHandler(TimeProvider timeProvider) : DelegatingHandler
+public sealed class UpstreamFailureHandler(TimeProvider timeProvider, IOptions<LlmOptions> options) : DelegatingHandler
 {
+    private readonly LlmOptions _options = options.Value;
+
+    /// <summary>The failure a provider's HTTP status (or an error it sent in a stream) stands for.</summary>
+    public static ProviderException ToException(HttpStatusCode status, TimeSpan? retryAfter, string message) => status switch
+    {
+        HttpStatusCode.Unauthorized => new ProviderAuthenticationException(message),
+        HttpStatusCode.TooManyRequests => new ProviderRateLimitedException(message, retryAfter),
+        _ => new ProviderInvalidResponseException(message),
+    };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -39,12 +51,13 @@ public sealed class UpstreamFailureHandler(TimeProvider timeProvider) : Delegati
         var status = response.StatusCode;
         var retryAfter = RetryDelay.ReadRetryAfter(response, timeProvider.GetUtcNow());
         response.Dispose();
-        var message = $"The provider answered HTTP {(int)status}.";
-        throw status switch
+        if (status == HttpStatusCode.TooManyRequests && retryAfter is null)
         {
-            HttpStatusCode.Unauthorized => new ProviderAuthenticationException(message),
-            HttpStatusCode.TooManyRequests => new ProviderRateLimitedException(message, retryAfter),
-            _ => new ProviderInvalidResponseException(message),
-        };
+            // No usable Retry-After from the provider: the client is told the wait this service would use next.
+            var wait = RetryDelay.Compute(_options.MaxAttempts, null, _options.RetryBaseDelay, _options.RetryMaxDelay);
+            retryAfter = wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+        }
+
+        throw ToException(status, retryAfter, $"The provider answered HTTP {(int)status}.");
     }
 }

@@ -101,6 +101,9 @@ public sealed class LlmOptionsSetupTests
     [TestCase("LLM_MODEL", "   ")]
     [TestCase("LLM_RETRY_BASE_DELAY", "-1")]
     [TestCase("LLM_RETRY_MAX_DELAY", "abc")]
+    [TestCase("LLM_MAX_RESPONSE_KB", "0")]
+    [TestCase("LLM_MAX_RESPONSE_KB", "1048577")]
+    [TestCase("LLM_MAX_RESPONSE_KB", "4 MB")]
     public async Task A_bad_value_is_rejected_with_one_failure_naming_the_variable(string variable, string value)
     {
         var failure = await ResolvingFailsAsync((variable, value));
@@ -170,6 +173,8 @@ public sealed class LlmOptionsSetupTests
     [TestCase("LLM_BASE_URL", "http://127.0.0.1:8080/v1")]
     [TestCase("LLM_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai/")]
     [TestCase("LLM_RETRY_BASE_DELAY", "0")]
+    [TestCase("LLM_MAX_RESPONSE_KB", "1")]
+    [TestCase("LLM_MAX_RESPONSE_KB", "1048576")]
     public async Task A_boundary_value_is_accepted(string variable, string value)
     {
         var act = async () => await ResolveAsync((variable, value));

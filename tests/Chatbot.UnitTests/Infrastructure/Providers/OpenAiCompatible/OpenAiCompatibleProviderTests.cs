@@ -91,10 +91,51 @@ public sealed class OpenAiCompatibleProviderTests
         upstream.Requests.Should().HaveCount(2);
         foreach (var sent in upstream.Requests)
         {
-            sent.ContentType.Should().Be("application/json");
+            sent.ContentType.Should().BeOneOf("application/json", "application/json; charset=utf-8");
             sent.ContentLength.Should().Be(System.Text.Encoding.UTF8.GetByteCount(sent.Body!));
             sent.Body.Should().Be(upstream.Requests[0].Body, "a retry sends the same request");
         }
+    }
+
+    [Test]
+    public async Task A_provider_without_a_key_gets_no_Authorization_header_at_all()
+    {
+        // Ollama and LocalAI need no key; the SDK would send "Bearer " with an empty one.
+        var upstream = Always(() => Json(HttpStatusCode.OK, CompletionJson));
+        await using var host = InfrastructureHost.ForUpstream(upstream, new Dictionary<string, string?> { ["LLM_API_KEY"] = "" });
+
+        await host.Provider.CompleteAsync(Question, CancellationToken.None);
+        await foreach (var _ in host.Provider.StreamAsync(Question, CancellationToken.None))
+        {
+        }
+
+        upstream.Requests.Should().HaveCount(2).And.OnlyContain(r => r.Authorization == null);
+    }
+
+    [Test]
+    public async Task The_streamed_request_is_the_SDK_model_written_by_the_source_generated_context()
+    {
+        var upstream = Always(() => Content(HttpStatusCode.OK, "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", "text/event-stream"));
+        await using var host = InfrastructureHost.ForUpstream(upstream);
+
+        var pieces = new List<string>();
+        await foreach (var piece in host.Provider.StreamAsync(Question with { MaxTokens = 12 }, CancellationToken.None))
+        {
+            pieces.Add(piece);
+        }
+
+        pieces.Should().Equal("hi");
+        var sent = upstream.Requests.Single();
+        sent.ContentLength.Should().Be(System.Text.Encoding.UTF8.GetByteCount(sent.Body!));
+        using var body = JsonDocument.Parse(sent.Body!);
+        var root = body.RootElement;
+        root.GetProperty("stream").GetBoolean().Should().BeTrue();
+        root.GetProperty("model").GetString().Should().Be("gpt-4o-mini");
+        root.GetProperty("max_tokens").GetInt32().Should().Be(12);
+        root.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()).Should().Equal("system", "user");
+        root.GetProperty("messages")[1].GetProperty("content").GetString().Should().Be("What is the capital of France?");
+        root.EnumerateObject().Select(p => p.Name).Should().BeSubsetOf(
+            ["model", "messages", "temperature", "max_tokens", "stream"], "defaults are left out, as the SDK writes them");
     }
 
     [Test]

@@ -88,15 +88,56 @@ public sealed class ProviderResiliencePipelineTests
         (await act.Should().ThrowAsync<ProviderRateLimitedException>()).Which.RetryAfter.Should().Be(TimeSpan.FromSeconds(42));
     }
 
-    [Test]
-    public async Task Persistent_rate_limiting_without_Retry_After_carries_none()
+    [TestCase(null, 1)]
+    [TestCase("soon", 1)]
+    [TestCase("0", 1)]
+    public async Task Persistent_rate_limiting_without_a_usable_Retry_After_carries_the_wait_the_service_would_use(
+        string? retryAfter, int expectedSeconds)
     {
-        var upstream = Statuses(HttpStatusCode.TooManyRequests);
+        var upstream = Always(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            if (retryAfter is not null)
+            {
+                response.Headers.TryAddWithoutValidation("Retry-After", retryAfter);
+            }
+
+            return response;
+        });
+
+        // The defaults here wait 0 s between attempts: the client is still told to wait at least a second.
         await using var host = InfrastructureHost.ForUpstream(upstream);
 
         var act = () => SendAsync(host);
 
-        (await act.Should().ThrowAsync<ProviderRateLimitedException>()).Which.RetryAfter.Should().BeNull();
+        (await act.Should().ThrowAsync<ProviderRateLimitedException>()).Which.RetryAfter.Should().Be(TimeSpan.FromSeconds(expectedSeconds));
+    }
+
+    [Test]
+    public async Task Without_a_Retry_After_the_wait_given_is_the_next_exponential_wait()
+    {
+        // One attempt in all, so no wait is spent here; the wait a retry would have used next is the base, 2 s.
+        var upstream = Statuses(HttpStatusCode.TooManyRequests);
+        await using var host = InfrastructureHost.ForUpstream(
+            upstream, new Dictionary<string, string?> { ["LLM_MAX_ATTEMPTS"] = "1", ["LLM_RETRY_BASE_DELAY"] = "2", ["LLM_RETRY_MAX_DELAY"] = "10" });
+
+        var act = () => SendAsync(host);
+
+        (await act.Should().ThrowAsync<ProviderRateLimitedException>()).Which.RetryAfter.Should().Be(TimeSpan.FromSeconds(2));
+        upstream.Calls.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_408_from_the_provider_is_retried_as_a_timeout()
+    {
+        // Polly.Extensions.Http's HandleTransientHttpError() counts 408 as transient (ADR 0005).
+        var upstream = Statuses(HttpStatusCode.RequestTimeout, HttpStatusCode.OK);
+        await using var host = InfrastructureHost.ForUpstream(upstream);
+
+        using var response = await SendAsync(host);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        upstream.Calls.Should().Be(2);
     }
 
     [TestCase(HttpStatusCode.InternalServerError)]
@@ -129,7 +170,6 @@ public sealed class ProviderResiliencePipelineTests
     [TestCase(HttpStatusCode.BadRequest)]
     [TestCase(HttpStatusCode.Forbidden)]
     [TestCase(HttpStatusCode.NotFound)]
-    [TestCase(HttpStatusCode.RequestTimeout)]
     [TestCase(HttpStatusCode.Conflict)]
     [TestCase(HttpStatusCode.RequestEntityTooLarge)]
     [TestCase(HttpStatusCode.UnprocessableEntity)]

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net;
+using Chatbot.Application.Common.Diagnostics;
+using Chatbot.Application.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Extensions.Http;
+using Polly.Timeout;
+
+namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
+
+/// <summary>
+/// The Polly policies of the provider's HttpClient (attached with <c>AddPolicyHandler</c>): a retry of transient
+/// failures around a timeout of each attempt. Built once from the options; the handlers ask for them per request.
+/// </summary>
+/// <remarks>
+/// Transient is Polly.Extensions.Http's <c>HandleTransientHttpError()</c> (a refused or reset connection, 5xx, 408)
+/// plus 429 and an attempt past <c>REQUEST_TIMEOUT</c>. A Polly v7 policy builder cannot subtract a case, so 408 is
+/// retried: it is a timeout, the provider's own (ADR 0005).
+/// </remarks>
+public sealed partial class ProviderResiliencePolicies
+{
+    public ProviderResiliencePolicies(
+        IOptions<LlmOptions> options, TimeProvider timeProvider, ChatbotMetrics metrics, ILogger<ProviderResiliencePolicies> logger)
+    {
+        var o = options.Value;
+        PerAttemptTimeout = Policy.TimeoutAsync<HttpResponseMessage>(o.RequestTimeout, TimeoutStrategy.Optimistic);
+        Retry = HttpPolicyExtensions.HandleTransientHttpError()
+            .OrResult(response => response.StatusCode == HttpStatusCode.TooManyRequests)
+            .Or<TimeoutRejectedException>()
+            .WaitAndRetryAsync(
+                o.MaxAttempts - 1,
+                (retry, outcome, _) => RetryDelay.Compute(
+                    retry, RetryDelay.ReadRetryAfter(outcome.Result, timeProvider.GetUtcNow()), o.RetryBaseDelay, o.RetryMaxDelay),
+                (outcome, wait, retry, _) =>
+                {
+                    var reason = RetryReason(outcome);
+                    metrics.Retry(o.Provider, reason);
+                    LogRetry(logger, o.Provider, reason, retry, o.MaxAttempts, wait.TotalSeconds);
+
+                    // The response that is retried is never read: give its connection back now.
+                    outcome.Result?.Dispose();
+                    return Task.CompletedTask;
+                });
+    }
+
+    public IAsyncPolicy<HttpResponseMessage> Retry { get; }
+
+    public IAsyncPolicy<HttpResponseMessage> PerAttemptTimeout { get; }
+
+    private static string RetryReason(DelegateResult<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result: { } response } => ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture),
+        { Exception: TimeoutRejectedException } => "timeout",
+        _ => "connection_error",
+    };
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Provider {Provider} failed ({Reason}) on attempt {Attempt} of {MaxAttempts}; retrying in {WaitSeconds:0.###} s")]
+    private static partial void LogRetry(ILogger logger, string provider, string reason, int attempt, int maxAttempts, double waitSeconds);
+}
