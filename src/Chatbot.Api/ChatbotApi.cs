@@ -1,3 +1,4 @@
+using Chatbot.Api.Contracts.Validation;
 using Chatbot.Api.Controllers;
 using Chatbot.Api.Diagnostics;
 using Chatbot.Api.ErrorHandling;
@@ -84,6 +85,7 @@ public static partial class ChatbotApi
 
         services.AddControllers()
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
+        services.AddRequestContractValidation();
         services.AddProblemDetailsEverywhere();
         services.AddChatbotOpenApi();
 

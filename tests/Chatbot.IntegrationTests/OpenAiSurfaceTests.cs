@@ -105,6 +105,24 @@ public sealed class OpenAiSurfaceTests : FakeUpstreamFixture
         Fake.ChatCompletionCalls.Should().Be(0);
     }
 
+    [TestCase("""{"messages":[null]}""", "messages[0]", TestName = "a null message")]
+    [TestCase("""{"messages":[{"role":"user","content":"hi"},null]}""", "messages[1]", TestName = "a null second message")]
+    [TestCase("""{"stream":true,"messages":[null]}""", "messages[0]", TestName = "a null message, streamed")]
+    [TestCase("""{"stream":true,"messages":[{"role":"user","content":"hi"},null]}""", "messages[1]", TestName = "a null second message, streamed")]
+    public async Task A_null_message_is_400_with_its_index_as_param(string body, string param)
+    {
+        var response = await Client.PostAsync("/v1/chat/completions", Problems.Json(body));
+
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the body was {0}", text);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/json");
+        var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+        error.GetProperty("type").GetString().Should().Be("invalid_request_error");
+        error.GetProperty("param").GetString().Should().Be(param);
+        error.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
+        Fake.ChatCompletionCalls.Should().Be(0);
+    }
+
     [Test]
     public async Task Too_many_messages_are_400()
     {

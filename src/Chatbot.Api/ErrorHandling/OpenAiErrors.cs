@@ -18,7 +18,7 @@ public static class OpenAiErrors
             var (param, messages) = validation.Errors.First();
             return validation.Errors.ContainsKey("model")
                 ? (StatusCodes.Status404NotFound, Error(validation.Errors["model"][0], "invalid_request_error", "model", "model_not_found"))
-                : (StatusCodes.Status400BadRequest, Error(messages[0], "invalid_request_error", OpenAiName(param), null));
+                : (StatusCodes.Status400BadRequest, InvalidRequest(messages[0], OpenAiName(param)));
         }
 
         var problem = ProblemDetailsExceptionHandler.Map(exception);
@@ -35,6 +35,10 @@ public static class OpenAiErrors
 
     public static OpenAiErrorResponse ClientRateLimited(string message) =>
         Error(message, "rate_limit_error", null, "rate_limit_exceeded");
+
+    /// <summary>A broken rule of the request (400); <paramref name="param"/> is the field's JSON path, e.g. <c>messages[1].role</c>.</summary>
+    public static OpenAiErrorResponse InvalidRequest(string message, string param) =>
+        Error(message, "invalid_request_error", param, null);
 
     public static OpenAiErrorResponse MalformedJson() =>
         Error(ProblemTexts.MalformedJson, "invalid_request_error", null, null);

@@ -29,12 +29,15 @@ public static class ProblemDetailsSetup
     /// <summary>
     /// MVC reports a body it could not read through the model state: a value of the wrong JSON type under a
     /// known field is a validation error (422, as the original service answered); anything else is malformed JSON (400).
+    /// On <c>/v1</c> a rule broken at model binding (the request contract's validator) is OpenAI's 400 naming the field.
     /// </summary>
     public static IActionResult InvalidModelState(ActionContext context)
     {
         if (OpenAiErrors.AppliesTo(context.HttpContext))
         {
-            return new BadRequestObjectResult(OpenAiErrors.MalformedJson());
+            return new BadRequestObjectResult(BindingValidationInterceptor.FirstFailure(context.HttpContext) is { } failure
+                ? OpenAiErrors.InvalidRequest(failure.ErrorMessage, failure.PropertyName)
+                : OpenAiErrors.MalformedJson());
         }
 
         var fieldErrors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -48,7 +48,11 @@ public static class ChatLimits
     };
 }
 
-/// <summary>The rules of a chat request: roles, sizes, number of messages, sampling ranges, the served model.</summary>
+/// <summary>
+/// The use case's rules: the service's limits (number and size of messages, max_tokens), the served model, and what
+/// the handler needs to build the domain's messages (at least one, each with a role it maps and some content).
+/// OpenAI's wire shape (message objects, content parts, temperature's range) is the HTTP contract's validator's, in the Api.
+/// </summary>
 public abstract class ChatCommandValidator<T> : AbstractValidator<T>
     where T : IChatCommand
 {
@@ -75,8 +79,6 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
             .Must(m => m is null || string.Equals(m, model, StringComparison.OrdinalIgnoreCase))
             .WithErrorCode("model_not_found")
             .WithMessage(c => $"The model '{c.Model}' does not exist here; this service serves '{model}' (see GET /v1/models).");
-        RuleFor(c => c.Temperature).InclusiveBetween(0.0, 2.0).When(c => c.Temperature is not null)
-            .WithMessage("'temperature' must be between 0 and 2.");
         RuleFor(c => c.MaxTokens).InclusiveBetween(1, 100_000).When(c => c.MaxTokens is not null)
             .WithMessage("'max_tokens' must be between 1 and 100000.");
     }
