@@ -85,18 +85,15 @@ public sealed class HostileProviderTests : FakeUpstreamFixture
     }
 
     [Test]
-    public async Task Many_answers_over_the_limit_at_once_are_all_502_and_memory_stays_bounded()
+    public async Task Many_answers_over_the_limit_at_once_are_all_502()
     {
-        // 12 answers of 8 MB at once: without a limit the service would hold 96 MB of them (and give it to clients).
-        Fake.Default = FakeResponse.Raw(CompletionOf(8 * 1024)) with { Chunked = true };
-        GC.Collect();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
+        // Resident memory under such a load is measured on the service as its own process (DeploymentTests).
+        Fake.Default = FakeResponse.Raw(CompletionOf(LimitKb * 16)) with { Chunked = true };
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Client.AskAsync(UniqueQuestion())));
 
         responses.Select(r => r.StatusCode).Should().AllBeEquivalentTo(HttpStatusCode.BadGateway);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        (after - before).Should().BeLessThan(32L * 1024 * 1024, "no answer past the limit is kept");
+        Fake.ChatCompletionCalls.Should().Be(12);
     }
 
     [Test]
