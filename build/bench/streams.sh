@@ -4,12 +4,16 @@
 #
 # Usage: bash build/bench/streams.sh [--api-dir DIR] [--streams 2000] [--first-byte-ms 5000] [--label TEXT]
 #                                    [--timeout-s SECONDS] [--warmup-streams 50] [--skip-publish]
+#                                    [--sdk-probe [--sdk-max-seconds 120]]
 #   --api-dir        a published service (dotnet publish -c Release -o DIR src/Chatbot.Api); default: this
 #                    checkout, published into build/bench/out/api
 #   --streams        concurrent POST /question/stream, all started at once (default 2000)
 #   --first-byte-ms  the fake upstream waits this long before the first byte of each answer (default 5000)
 #   --label          names the build in the report (e.g. "before", "after")
 #   --timeout-s      bound of the whole load (default: first byte + 60 s); streams still open then count as timeouts
+#   --sdk-probe      afterwards also run build/bench/sdk-stream-probe.sh with the same N and first-byte delay
+#                    and append its figures (the SDK's own stream call against HttpClient.SendAsync), each
+#                    of its modes bounded by --sdk-max-seconds (default 120)
 #   --skip-publish   reuse build/bench/out/* from an earlier run (BENCH_SKIP_PUBLISH=1)
 # What runs, all on 127.0.0.1 on free ports, all stopped on exit:
 #   the fake upstream (tests/Chatbot.FakeProvider --latency-ms FIRST_BYTE_MS: waits, then streams the answer
@@ -19,7 +23,7 @@
 #   /proc/PID/status (VmRSS, Threads), its thread-pool workers (threads named ".NET TP Worker") and its
 #   connections (ss), 5 times a second.
 # First a warm-up of --warmup-streams streams (also the check that streams end with data: [DONE]); then the
-# resident memory "before"; then the N streams. RSS per stream = (peak RSS - RSS before) / N.
+# resident memory "before"; then the N streams. RSS per stream = (peak RSS while all N are open - before) / N.
 # Writes build/bench/results/streams-<UTC timestamp>.md (git-ignored; RESULTS_DIR overrides) and prints it.
 set -euo pipefail
 RESULTS_DIR="${RESULTS_DIR:-$(cd "$(dirname "$0")" && pwd)/results}"
@@ -28,7 +32,7 @@ source "$(dirname "$0")/lib.sh"
 install_cleanup_trap
 ORIG_ARGS="$*"
 
-STREAMS=2000 FIRST_BYTE_MS=5000 LABEL="" API_DIR_ARG="" TIMEOUT_S="" WARMUP_STREAMS=50
+STREAMS=2000 FIRST_BYTE_MS=5000 LABEL="" API_DIR_ARG="" TIMEOUT_S="" WARMUP_STREAMS=50 SDK_PROBE=0 SDK_MAX_SECONDS=120
 while [ $# -gt 0 ]; do
   case "$1" in
     --api-dir) API_DIR_ARG="${2:?--api-dir needs a directory}"; shift ;;
@@ -37,16 +41,18 @@ while [ $# -gt 0 ]; do
     --label) LABEL="${2:?--label needs a text}"; shift ;;
     --timeout-s) TIMEOUT_S="${2:?--timeout-s needs a number}"; shift ;;
     --warmup-streams) WARMUP_STREAMS="${2:?--warmup-streams needs a number}"; shift ;;
+    --sdk-probe) SDK_PROBE=1 ;;
+    --sdk-max-seconds) SDK_MAX_SECONDS="${2:?--sdk-max-seconds needs a number}"; shift ;;
     --skip-publish) export BENCH_SKIP_PUBLISH=1 ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
 done
-for n in "$STREAMS" "$FIRST_BYTE_MS" "$WARMUP_STREAMS" ${TIMEOUT_S:+"$TIMEOUT_S"}; do
+for n in "$STREAMS" "$FIRST_BYTE_MS" "$WARMUP_STREAMS" "$SDK_MAX_SECONDS" ${TIMEOUT_S:+"$TIMEOUT_S"}; do
   [[ "$n" =~ ^[0-9]+$ ]] || die "'$n' is not a whole number"
 done
-[ "$STREAMS" -ge 1 ] && [ "$STREAMS" -le 20000 ] || die "--streams must be 1..20000"
+{ [ "$STREAMS" -ge 1 ] && [ "$STREAMS" -le 20000 ]; } || die "--streams must be 1..20000"
 TIMEOUT_S="${TIMEOUT_S:-$((FIRST_BYTE_MS / 1000 + 60))}"
 require_tool curl curl
 require_tool ss iproute2
@@ -145,7 +151,7 @@ UPSTREAM_CANCELLED="$(sed -n 's/.*cancelled=\([0-9]*\).*/\1/p' "$RUN/fake.log" |
 # --- figures ---------------------------------------------------------------------------------------------
 S="$RUN/samples.txt"
 phase() { awk -v p="$1" '$1 == "PHASE" && $2 == p { print $3; exit }' "$RUN/load.txt"; }
-T_LAUNCH="$(phase launch)" T_DONE="$(phase done)" T_HEADERS="$(phase first_headers)"
+T_LAUNCH="$(phase launch)" T_DONE="$(phase "done")" T_HEADERS="$(phase first_headers)"
 T_LAUNCH="${T_LAUNCH:-0}" T_DONE="${T_DONE:-9999999999999}"
 # While every stream is open: from the launch to the first response headers (the upstream's first byte).
 T_OPEN_END="${T_HEADERS:-$T_DONE}"
@@ -196,5 +202,12 @@ SAMPLES="$(wc -l <"$S")"
   echo "\"At peak\": the highest sample between the launch of the streams and the first response headers (the upstream's first byte), when every stream is open in the service ($WINDOW_SAMPLES of $SAMPLES samples, one every 200 ms: \`${S#"$REPO_ROOT"/}\`, unix_ms rss_kb threads tp_workers upstream_conns client_conns load1). Client output: \`${RUN#"$REPO_ROOT"/}/load.txt\`."
 } >"$REPORT"
 
+if [ "$SDK_PROBE" = 1 ]; then
+  log "SDK stream probe (build/bench/sdk-stream-probe.sh --streams $STREAMS --first-byte-ms $FIRST_BYTE_MS --max-seconds $SDK_MAX_SECONDS)"
+  if ! { echo; bash "$BENCH_DIR/sdk-stream-probe.sh" --streams "$STREAMS" --first-byte-ms "$FIRST_BYTE_MS" \
+    --max-seconds "$SDK_MAX_SECONDS" --no-report | sed 's/^# /## /'; } >>"$REPORT"; then
+    log "the SDK stream probe failed; the report has the service's figures only"
+  fi
+fi
 cat "$REPORT"
 log "report written to ${REPORT#"$REPO_ROOT"/}"

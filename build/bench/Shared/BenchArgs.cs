@@ -90,3 +90,33 @@ internal static class Percentiles
     public static string Ms(double value) =>
         double.IsNaN(value) ? "n/a" : value.ToString("0.0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>A short name for why a request failed: <c>timeout</c>, <c>request_ConnectionError_ConnectionRefused</c>, ...</summary>
+internal static class ErrorKinds
+{
+    public static string Of(Exception ex, bool pastDeadline)
+    {
+        var socket = SocketError(ex);
+        return ex switch
+        {
+            OperationCanceledException when pastDeadline => "timeout",
+            OperationCanceledException => "cancelled",
+            HttpRequestException http => "request_" + http.HttpRequestError + socket,
+            IOException => "io" + socket,
+            _ => ex.GetType().Name,
+        };
+    }
+
+    private static string SocketError(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Net.Sockets.SocketException socket)
+            {
+                return "_" + socket.SocketErrorCode;
+            }
+        }
+
+        return string.Empty;
+    }
+}

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using Chatbot.Bench.Shared;
 
@@ -186,7 +185,7 @@ async Task RunStreamAsync()
     }
     catch (Exception ex)
     {
-        kind = KindOf(ex, deadline.IsCancellationRequested);
+        kind = ErrorKinds.Of(ex, deadline.IsCancellationRequested);
     }
     finally
     {
@@ -222,32 +221,6 @@ static async Task<(double Ms, bool Ok)> ProbeAsync(HttpClient client, Uri health
     {
         return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, false);
     }
-}
-
-static string KindOf(Exception ex, bool pastDeadline)
-{
-    var socket = FindSocketError(ex);
-    return ex switch
-    {
-        OperationCanceledException when pastDeadline => "timeout",
-        OperationCanceledException => "cancelled",
-        HttpRequestException http => "request_" + http.HttpRequestError + socket,
-        IOException => "io" + socket,
-        _ => ex.GetType().Name,
-    };
-}
-
-static string FindSocketError(Exception? ex)
-{
-    for (; ex is not null; ex = ex.InnerException)
-    {
-        if (ex is SocketException socket)
-        {
-            return "_" + socket.SocketErrorCode;
-        }
-    }
-
-    return string.Empty;
 }
 
 static void UpdateMax(ref int max, int value)
