@@ -116,17 +116,27 @@ sleep 2
 tp_workers() { cat "/proc/$1/task/"*/comm 2>/dev/null | grep -c '^\.NET TP Worker' || true; }
 threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 established_to() { ss -Htn state established "( dport = :$1 )" 2>/dev/null | wc -l; }
+# accept_queue PORT: connections waiting in that listener's accept queue (Recv-Q of the listening socket).
+accept_queue() { ss -Hltn "( sport = :$1 )" 2>/dev/null | awk '{ q += $2 } END { print q + 0 }'; }
+# The kernel's count of connections dropped because an accept queue was full (system-wide).
+listen_overflows() {
+  awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 } else { for (i = 1; i <= NF; i++) if (n[i] == "ListenOverflows") print $i } }' /proc/net/netstat 2>/dev/null || echo 0
+}
+backlog_of() { ss -Hltn "( sport = :$1 )" 2>/dev/null | awk '{ print $3; exit }'; }
 RSS_BEFORE="$(rss_kb "$API_PID")" THREADS_BEFORE="$(threads_of "$API_PID")" TP_BEFORE="$(tp_workers "$API_PID")"
 log "before: RSS $(kb_to_mb "$RSS_BEFORE") MB, $THREADS_BEFORE threads ($TP_BEFORE thread-pool workers); load average $(load_average)"
 
-# One line every 200 ms while the load runs: "unix_ms rss_kb threads tp_workers upstream_conns client_conns load1".
+# One line every 200 ms while the load runs:
+# "unix_ms rss_kb threads tp_workers upstream_conns client_conns load1 service_accept_queue upstream_accept_queue".
 sampler() {
   local until_s=$(($(date +%s) + TIMEOUT_S + 40))
   while kill -0 "$1" 2>/dev/null && [ "$(date +%s)" -lt "$until_s" ]; do
-    echo "$(date +%s%3N) $(rss_kb "$API_PID") $(threads_of "$API_PID") $(tp_workers "$API_PID") $(established_to "$UPSTREAM_PORT") $(established_to "$PORT") $(cut -d' ' -f1 /proc/loadavg)"
+    echo "$(date +%s%3N) $(rss_kb "$API_PID") $(threads_of "$API_PID") $(tp_workers "$API_PID") $(established_to "$UPSTREAM_PORT") $(established_to "$PORT") $(cut -d' ' -f1 /proc/loadavg) $(accept_queue "$PORT") $(accept_queue "$UPSTREAM_PORT")"
     sleep 0.2
   done
 }
+SERVICE_BACKLOG="$(backlog_of "$PORT")" UPSTREAM_BACKLOG="$(backlog_of "$UPSTREAM_PORT")"
+OVERFLOWS_BEFORE="$(listen_overflows)"
 log "load: $STREAMS streams at once (bounded by $TIMEOUT_S s)"
 run_load "$STREAMS" "$RUN/load.txt" 20
 sampler "$LOAD_PID" >"$RUN/samples.txt" &
@@ -137,6 +147,7 @@ wait "$LOAD_PID" || LOAD_RC=$?
 stop_pid "$LOAD_PID"
 wait "$SAMPLER_PID" 2>/dev/null || true
 stop_pid "$SAMPLER_PID"
+OVERFLOWS="$(($(listen_overflows) - OVERFLOWS_BEFORE))"
 grep -v -e '^RESULT' -e '^PHASE' "$RUN/load.txt" | tail -3 | sed 's/^/  /' >&2 || true
 grep -q '^RESULT' "$RUN/load.txt" || { cat "$RUN/load.txt" >&2; die "the load client gave no result (exit $LOAD_RC)"; }
 sleep 1
@@ -160,9 +171,10 @@ T_OPEN_END="${T_HEADERS:-$T_DONE}"
 read -r PEAK_RSS PEAK_THREADS PEAK_UPSTREAM PEAK_AT_MS < <(awk -v a="$T_LAUNCH" -v b="$T_OPEN_END" '
   $1 >= a && $1 <= b && $2 > m { m = $2; t = $3; u = $5; at = $1 - a } END { print m + 0, t + 0, u + 0, at + 0 }' "$S")
 # Highest values over the whole load (sampling starts with the client process, ends with it).
-read -r MAX_RSS MAX_THREADS MAX_TP MAX_UPSTREAM MAX_CLIENT MAX_LOAD1 < <(awk '
-  { if ($2 > r) r = $2; if ($3 > a) a = $3; if ($4 > b) b = $4; if ($5 > c) c = $5; if ($6 > d) d = $6; if ($7 > e) e = $7 }
-  END { print r + 0, a + 0, b + 0, c + 0, d + 0, e + 0 }' "$S")
+read -r MAX_RSS MAX_THREADS MAX_TP MAX_UPSTREAM MAX_CLIENT MAX_LOAD1 MAX_SVC_Q MAX_UP_Q < <(awk '
+  { if ($2 > r) r = $2; if ($3 > a) a = $3; if ($4 > b) b = $4; if ($5 > c) c = $5; if ($6 > d) d = $6; if ($7 > e) e = $7
+    if ($8 > f) f = $8; if ($9 > g) g = $9 }
+  END { print r + 0, a + 0, b + 0, c + 0, d + 0, e + 0, f + 0, g + 0 }' "$S")
 WINDOW_SAMPLES="$(awk -v a="$T_LAUNCH" -v b="$T_OPEN_END" '$1 >= a && $1 <= b' "$S" | wc -l)"
 PER_STREAM_KB="$(awk -v p="$PEAK_RSS" -v b="$RSS_BEFORE" -v n="$STREAMS" 'BEGIN { printf "%.1f", (p - b) / n }')"
 R() { result_field "$RUN/load.txt" "$1"; }
@@ -197,9 +209,11 @@ SAMPLES="$(wc -l <"$S")"
   echo "| threads (/proc Threads) | $THREADS_BEFORE | $PEAK_THREADS at the RSS peak, $MAX_THREADS at most | |"
   echo "| thread-pool workers (\".NET TP Worker\") | $TP_BEFORE | $MAX_TP at most | |"
   echo "| connections established to the upstream / from clients | | $MAX_UPSTREAM / $MAX_CLIENT at most | |"
+  echo "| accept queue, service / upstream (listen backlog $SERVICE_BACKLOG / $UPSTREAM_BACKLOG) | | $MAX_SVC_Q / $MAX_UP_Q at most | |"
+  echo "| connections the kernel dropped for a full accept queue (TcpExt ListenOverflows, system-wide) | | $OVERFLOWS during the load | |"
   echo "| alive at the end | | | $API_ALIVE |"
   echo
-  echo "\"At peak\": the highest sample between the launch of the streams and the first response headers (the upstream's first byte), when every stream is open in the service ($WINDOW_SAMPLES of $SAMPLES samples, one every 200 ms: \`${S#"$REPO_ROOT"/}\`, unix_ms rss_kb threads tp_workers upstream_conns client_conns load1). Client output: \`${RUN#"$REPO_ROOT"/}/load.txt\`."
+  echo "\"At peak\": the highest sample between the launch of the streams and the first response headers (the upstream's first byte), when every stream is open in the service ($WINDOW_SAMPLES of $SAMPLES samples, one every 200 ms: \`${S#"$REPO_ROOT"/}\`, unix_ms rss_kb threads tp_workers upstream_conns client_conns load1 service_accept_queue upstream_accept_queue). A dropped connection attempt is retried by the client's kernel after 1 s, then 3 s, ...: it shows as first-byte time above the upstream's own. Client output: \`${RUN#"$REPO_ROOT"/}/load.txt\`."
 } >"$REPORT"
 
 if [ "$SDK_PROBE" = 1 ]; then
