@@ -19,7 +19,7 @@ using Chatbot.Bench.Shared;
 const string Usage = """
     Usage: SdkStreamProbe --base http://127.0.0.1:PORT/ --mode sdk|async [--streams 2000] [--max-seconds 120]
                           [--interval-ms 100] [--min-threads N]
-      --min-threads  ThreadPool.SetMinThreads(N, N) first: threads created on demand without the injection delay
+      --min-threads  ThreadPool.SetMinThreads(N workers) first: threads created on demand without the injection delay
     """;
 var options = BenchArgs.Parse(args, Usage, "--base", "--mode", "--streams", "--max-seconds", "--interval-ms", "--min-threads");
 var baseUri = new Uri(options.Optional("--base") ?? "http://127.0.0.1:9100/");
@@ -54,7 +54,9 @@ var asyncBody = Encoding.UTF8.GetBytes(
     "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + Question + "\"}]}");
 
 var minThreads = options.Int("--min-threads", 0, 0, 100_000);
-if (minThreads > 0 && !ThreadPool.SetMinThreads(minThreads, minThreads))
+ThreadPool.GetMinThreads(out _, out var minIo);
+// Worker threads only: the I/O completion threads' maximum (1000) would refuse a larger minimum.
+if (minThreads > 0 && !ThreadPool.SetMinThreads(minThreads, minIo))
 {
     Console.Error.WriteLine($"ThreadPool.SetMinThreads({minThreads}) refused");
     return 2;
