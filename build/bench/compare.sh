@@ -3,15 +3,20 @@
 # other work on the machine hits every variant alike: what one change buys, measured.
 #
 # Usage: bash build/bench/compare.sh [--rounds 3] [--duration 10] [--latency-duration 5]
-#                                    [--question-script post-question.lua] VARIANT...
+#                                    [--question-script post-question.lua] [--portkey] VARIANT...
 #   VARIANT  'LABEL|API_DIR|VAR=VALUE VAR=VALUE'
 #            API_DIR: a published service (dotnet publish -c Release -o DIR src/Chatbot.Api); empty means
 #            this checkout's, published into build/bench/out/api. Settings are optional.
 #   --question-script  a wrk script in build/bench/lua: post-question.lua (one question, the default) or
 #            post-question-unique.lua (a new question each request: an answer cache never hits).
+#   --portkey  also Portkey's gateway 1.15.2 (npm @portkey-ai/gateway, installed with npm into
+#            build/bench/out/portkey; node, --headless, made to listen on 127.0.0.1 only by
+#            build/bench/portkey/loopback.cjs) in every round: POST /v1/chat/completions with
+#            x-portkey-provider: openai and x-portkey-custom-host: the same upstream (lua/post-portkey-completion.lua).
+#            Its row is in the same table; it answers the upstream's completion as is, not {"text": ...}.
 # Example:
 #   bash build/bench/compare.sh 'as is||' 'workstation GC||DOTNET_gcServer=0' 'logging off||REQUEST_LOGGING=false'
-# Each round: the upstream's latency directly, then the baseline and every variant (fresh process each):
+# Each round: the upstream's latency directly, then the baseline, every variant and Portkey (fresh process each):
 # warm-up until the rate stops rising (30-60 s), throughput at 32 connections, latency at 1 connection,
 # resident memory at the end.
 # Prints medians over the rounds as a Markdown table and writes results/compare-<UTC timestamp>.md.
@@ -24,13 +29,15 @@ ORIG_ARGS="$*"
 ROUNDS=3 DURATION=10 LATENCY_DURATION=5 WARMUP_MIN=30 WARMUP_MAX=60 CONNECTIONS=32 THREADS=2
 VARIANTS=()
 QUESTION_SCRIPT=post-question.lua
+PORTKEY=0 PORTKEY_VERSION=1.15.2
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;;
     --duration) DURATION="$2"; shift ;;
     --latency-duration) LATENCY_DURATION="$2"; shift ;;
     --question-script) QUESTION_SCRIPT="$2"; shift ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    --portkey) PORTKEY=1 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *'|'*) VARIANTS+=("$1") ;;
     *) die "unknown argument '$1' (a variant is 'LABEL|API_DIR|VAR=VALUE ...')" ;;
   esac
@@ -39,6 +46,7 @@ done
 [ "${#VARIANTS[@]}" -gt 0 ] || die "name at least one variant, e.g. 'as is||'"
 require_tool wrk wrk
 require_tool curl curl
+[ "$PORTKEY" = 0 ] || { require_tool node nodejs; require_tool npm npm; }
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$BENCH_OUT/compare-$STAMP"
@@ -54,6 +62,18 @@ for v in "${VARIANTS[@]}"; do
 done
 [ "$NEED_OWN_API" = 0 ] || publish api src/Chatbot.Api
 publish baseline build/bench/Baseline
+PORTKEY_DIR="$BENCH_OUT/portkey"
+PORTKEY_MAIN="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build/start-server.js"
+if [ "$PORTKEY" = 1 ]; then
+  installed="$(node -p "require('$PORTKEY_DIR/node_modules/@portkey-ai/gateway/package.json').version" 2>/dev/null || true)"
+  if [ "$installed" != "$PORTKEY_VERSION" ]; then
+    log "npm install @portkey-ai/gateway@$PORTKEY_VERSION -> ${PORTKEY_DIR#"$REPO_ROOT"/}"
+    mkdir -p "$PORTKEY_DIR"
+    npm install --prefix "$PORTKEY_DIR" --no-audit --no-fund "@portkey-ai/gateway@$PORTKEY_VERSION" >"$BENCH_OUT/npm-portkey.log" 2>&1 \
+      || { tail -20 "$BENCH_OUT/npm-portkey.log" >&2; die "could not install @portkey-ai/gateway@$PORTKEY_VERSION"; }
+  fi
+  [ -f "$PORTKEY_MAIN" ] || die "no $PORTKEY_MAIN after the install"
+fi
 command -v nginx >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ] || PATH="$PATH:/usr/sbin"
 
 UPSTREAM_PORT="$(free_port)"
@@ -68,7 +88,28 @@ UPSTREAM_BASE="http://127.0.0.1:$UPSTREAM_PORT/v1"
 LUA_QUESTION="$BENCH_DIR/lua/$QUESTION_SCRIPT"
 [ -f "$LUA_QUESTION" ] || die "no wrk script $LUA_QUESTION"
 LUA_COMPLETION="$BENCH_DIR/lua/post-completion.lua"
+LUA_PORTKEY="$BENCH_DIR/lua/post-portkey-completion.lua"
+# Read by lua/post-portkey-completion.lua: where Portkey forwards to.
+export PORTKEY_CUSTOM_HOST="$UPSTREAM_BASE"
 PORT="$(free_port)"
+
+# start_portkey LOGFILE: Portkey's gateway on $PORT (127.0.0.1 only), in an empty working directory; checks
+# that it forwards to the upstream (the answer is the upstream's completion). Sets PORTKEY_PID.
+start_portkey() {
+  mkdir -p "$BENCH_OUT/cwd"
+  start_bg "$1" env -i -C "$BENCH_OUT/cwd" "${CLEAN_ENV[@]:2}" \
+    node --require "$BENCH_DIR/portkey/loopback.cjs" "$PORTKEY_MAIN" --headless --port="$PORT"
+  PORTKEY_PID=$BG_PID
+  wait_http "http://127.0.0.1:$PORT/" "$PORTKEY_PID" 30 || { tail -5 "$1" >&2; die "Portkey did not start"; }
+  local answer
+  answer="$(curl -s --max-time 5 -X POST "http://127.0.0.1:$PORT/v1/chat/completions" -H 'Content-Type: application/json' \
+    -H 'Authorization: Bearer x' -H 'x-portkey-provider: openai' -H "x-portkey-custom-host: $PORTKEY_CUSTOM_HOST" \
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"What is the capital of France?"}],"temperature":0.7}')" || true
+  case "$answer" in
+    *'"Fake answer."'*) ;;
+    *) die "Portkey answered '$answer' instead of the upstream's completion" ;;
+  esac
+}
 
 # Results: one line per (round, target): "target rps errors cpu p50 p99 warmup_s rss_kb".
 DATA="$RUN/data.txt"
@@ -95,7 +136,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
     stop_pid "$API_PID"
     rm -f "$RUN/v$i-$round.log"
   done
-  tail -n $((${#VARIANTS[@]} + 2)) "$DATA" | sed 's/^/  /' >&2
+  if [ "$PORTKEY" = 1 ]; then
+    start_portkey "$RUN/portkey-$round.log"
+    echo "portkey $(measure_target "http://127.0.0.1:$PORT/v1/chat/completions" "$LUA_PORTKEY" "$PORTKEY_PID" "$RUN/portkey-$round" "$WARMUP_MIN" "$WARMUP_MAX" "$DURATION" "$LATENCY_DURATION" "$CONNECTIONS" "$THREADS") $(rss_kb "$PORTKEY_PID")" >>"$DATA"
+    stop_pid "$PORTKEY_PID"
+  fi
+  tail -n $((${#VARIANTS[@]} + 2 + PORTKEY)) "$DATA" | sed 's/^/  /' >&2
 done
 stop_pid "$UPSTREAM_PID"
 
@@ -128,6 +174,7 @@ DIRECT_P50="$(col direct 5 | median)" DIRECT_P99="$(col direct 6 | median)"
     IFS='|' read -r label dir settings <<<"${VARIANTS[$i]}"
     row "v$i" "$label${dir:+ ($dir)}" "$settings"
   done
+  [ "$PORTKEY" = 0 ] || row portkey "Portkey $PORTKEY_VERSION (node $(node --version), POST /v1/chat/completions)" "--headless; x-portkey-provider: openai, x-portkey-custom-host: the upstream"
   echo
   echo "Per round (target, req/s, errors, CPU µs/request, p50 µs, p99 µs, warm-up s, RSS kB): \`${DATA#"$REPO_ROOT"/}\`"
 } | tee "$REPORT"
