@@ -42,6 +42,10 @@ public static partial class ChatbotApi
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
 
+        // A burst of 2,000 streams overflowed the default accept queue of 512 (the kernel dropped connections and the
+        // clients waited a second to retry); the kernel still caps it at net.core.somaxconn.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
+
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .MinimumLevel.Information()
