@@ -170,7 +170,7 @@ public static partial class ChatbotApi
     {
         var options = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILogger<HealthController>>();
-        LogServing(logger, options.Provider, options.Model, options.BaseUrl, options.MaskedApiKey);
+        LogServing(logger, options.Provider, options.Model, options.RedactedBaseUrl, options.MaskedApiKey);
         if (options.Provider != "echo" && options.ApiKey is null)
         {
             LogNoKey(logger, options.Provider);
@@ -186,7 +186,7 @@ public static partial class ChatbotApi
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
-    private static partial void LogServing(ILogger logger, string provider, string model, Uri baseUrl, string apiKey);
+    private static partial void LogServing(ILogger logger, string provider, string model, string baseUrl, string apiKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}; client API keys {Keys}; rate limit {RateLimit}")]
     private static partial void LogGateway(ILogger logger, string cache, string keys, string rateLimit);
