@@ -102,6 +102,7 @@ public static partial class ChatbotApi
                 .AddPrometheusExporter());
         }
 
+        services.AddSingleton<StreamShutdown>();
         services.AddSingleton<ProcessMemorySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessMemorySampler>());
         services.AddHealthChecks();
@@ -124,7 +125,15 @@ public static partial class ChatbotApi
         if (options.RequestLogging)
         {
             app.UseSerilogRequestLogging(o =>
-                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms");
+            {
+                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms";
+
+                // Serilog's own levels, but a stream cut by shutdown is no 200 like others, whatever its status line said.
+                o.GetLevel = (http, _, ex) =>
+                    ex is not null || http.Response.StatusCode > 499 ? LogEventLevel.Error
+                    : StreamShutdown.WasCut(http) ? LogEventLevel.Warning
+                    : LogEventLevel.Information;
+            });
         }
 
         app.UseExceptionHandler();
