@@ -108,6 +108,7 @@ public static partial class ChatbotApi
                 .AddPrometheusExporter());
         }
 
+        services.AddSingleton<StreamShutdown>();
         services.AddSingleton<ProcessMemorySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessMemorySampler>());
         services.AddHealthChecks();
@@ -130,7 +131,15 @@ public static partial class ChatbotApi
         if (options.RequestLogging)
         {
             app.UseSerilogRequestLogging(o =>
-                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms");
+            {
+                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms";
+
+                // Serilog's own levels, but a stream cut by shutdown is no 200 like others, whatever its status line said.
+                o.GetLevel = (http, _, ex) =>
+                    ex is not null || http.Response.StatusCode > 499 ? LogEventLevel.Error
+                    : StreamShutdown.WasCut(http) ? LogEventLevel.Warning
+                    : LogEventLevel.Information;
+            });
         }
 
         app.UseExceptionHandler();
@@ -176,7 +185,7 @@ public static partial class ChatbotApi
     {
         var options = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILogger<HealthController>>();
-        LogServing(logger, options.Provider, options.Model, options.BaseUrl, options.MaskedApiKey);
+        LogServing(logger, options.Provider, options.Model, options.RedactedBaseUrl, options.MaskedApiKey);
         if (options.Provider != "echo" && options.ApiKey is null)
         {
             LogNoKey(logger, options.Provider);
@@ -192,7 +201,7 @@ public static partial class ChatbotApi
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
-    private static partial void LogServing(ILogger logger, string provider, string model, Uri baseUrl, string apiKey);
+    private static partial void LogServing(ILogger logger, string provider, string model, string baseUrl, string apiKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}; client API keys {Keys}; rate limit {RateLimit}")]
     private static partial void LogGateway(ILogger logger, string cache, string keys, string rateLimit);

@@ -84,7 +84,9 @@ public static class DependencyInjection
 
         if (gateway.RateLimitPerMinute > 0)
         {
-            services.AddSingleton(sp => ClientRateLimiter.Create(gateway.RateLimitPerMinute, sp.GetService<RedisConnection>()));
+            // The windows counted in process run on the service's clock (tests swap it), so Retry-After says what is left.
+            services.AddSingleton(sp => ClientRateLimiter.Create(
+                gateway.RateLimitPerMinute, sp.GetService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         return services;

@@ -65,6 +65,95 @@ public sealed class GracefulShutdownTests
         outcome.Should().NotBe(HttpStatusCode.OK, "the provider never answered; the service stopped waiting at SHUTDOWN_TIMEOUT");
     }
 
+    [TestCase("/question/stream", """{"text":"Tell me a long story"}""")]
+    [TestCase("/v1/chat/completions", """{"stream":true,"messages":[{"role":"user","content":"Tell me a long story"}]}""")]
+    public async Task A_stream_still_open_when_SHUTDOWN_TIMEOUT_runs_out_ends_with_a_503_error_event_and_is_logged_as_cut(
+        string path, string body)
+    {
+        await using var fake = await FakeProviderServer.StartAsync();
+        // A piece every half second for far longer than the shutdown timeout: only the stop can end this stream.
+        fake.Enqueue(FakeResponse.Stream([.. Enumerable.Range(1, 200).Select(i => $"piece{i} ")]) with
+        {
+            ChunkDelay = TimeSpan.FromMilliseconds(500),
+        });
+        await using var api = await ApiProcess.StartAsync(OpenAiAt(fake, shutdownTimeoutSeconds: 2));
+        using var client = api.CreateClient();
+        using var cts = new CancellationTokenSource(Bound);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var sse = new Sse(await response.Content.ReadAsStreamAsync(cts.Token));
+        await sse.ReadUntilAsync(e => e.Contains("piece1 ", StringComparison.Ordinal), cts.Token);
+
+        await api.TerminateAsync();
+        var ended = await ReadToTheEndAsync(sse, cts.Token);
+
+        (await api.WaitForExitAsync(Bound)).Should().Be(0, api.Output);
+        ended.Should().BeTrue($"the stream ends with an event, not a cut connection. Received:\n{sse.Received}\n{api.Output}");
+        sse.Received.Should().NotContain("[DONE]");
+        sse.Events.Should().NotBeEmpty();
+        var last = sse.Events[^1];
+        last.Should().StartWith("event: error\ndata: ", sse.Received);
+        var error = JsonDocument.Parse(last["event: error\ndata: ".Length..]).RootElement;
+        if (path.StartsWith("/v1", StringComparison.Ordinal))
+        {
+            // OpenAI's error body has no status: a 503 on /v1 is an api_error with the 503's message.
+            error.GetProperty("error").GetProperty("type").GetString().Should().Be("api_error");
+            error.GetProperty("error").GetProperty("message").GetString().Should().Contain("shutting down");
+        }
+        else
+        {
+            error.GetProperty("status").GetInt32().Should().Be(503);
+            error.GetProperty("detail").GetString().Should().Contain("shutting down");
+        }
+
+        api.CountLines("cut by shutdown").Should().Be(1, api.Output);
+        api.Output.Split('\n').Should().NotContain(
+            line => line.Contains("The answer stream failed", StringComparison.Ordinal)
+                || line.Contains("The chat completion stream failed", StringComparison.Ordinal)
+                || line.Contains("[ERR]", StringComparison.Ordinal),
+            "a stream cut by shutdown is logged as that, once");
+    }
+
+    [Test]
+    public async Task A_stream_still_waiting_for_its_first_piece_when_SHUTDOWN_TIMEOUT_runs_out_answers_503()
+    {
+        await using var fake = await FakeProviderServer.StartAsync();
+        fake.Enqueue(FakeResponse.Hang());
+        await using var api = await ApiProcess.StartAsync(OpenAiAt(fake, shutdownTimeoutSeconds: 2));
+        using var client = api.CreateClient();
+
+        var inFlight = client.PostAsJsonAsync(new Uri("/question/stream", UriKind.Relative), new { text = "hang on" });
+        (await fake.WaitForChatCompletionCallsAsync(1, Bound)).Should().BeTrue();
+        await api.TerminateAsync();
+
+        using var response = await inFlight.WaitAsync(Bound);
+        (await api.WaitForExitAsync(Bound)).Should().Be(0, api.Output);
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, api.Output);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("detail").GetString().Should().Contain("shutting down");
+        api.CountLines("cut by shutdown").Should().Be(1, api.Output);
+        (await fake.WaitForCancellationAsync(Bound)).Should().BeTrue("the upstream call is cancelled");
+    }
+
+    // True when the stream ended as a response ends; false when its connection was cut under it.
+    private static async Task<bool> ReadToTheEndAsync(Sse sse, CancellationToken ct)
+    {
+        try
+        {
+            await sse.ReadToEndAsync(ct);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static Dictionary<string, string> OpenAiAt(FakeProviderServer fake, int shutdownTimeoutSeconds) => new()
     {
         ["LLM_BASE_URL"] = new Uri(fake.BaseUrl, "v1").ToString(),

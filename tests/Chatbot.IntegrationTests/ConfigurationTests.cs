@@ -99,6 +99,37 @@ public sealed class ConfigurationTests
     }
 
     [Test]
+    public async Task Credentials_in_LLM_BASE_URL_are_used_but_neither_logged_nor_reported_by_health()
+    {
+        await using var fake = await FakeProviderServer.StartAsync();
+        var withCredentials = new UriBuilder(new Uri(fake.BaseUrl, "v1")) { UserName = "proxy-user", Password = "s3cret-pass" }.Uri;
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string> { ["LLM_BASE_URL"] = withCredentials.ToString(), ["LLM_MODEL"] = "gpt-test" },
+            _workingDirectory);
+        using var client = await api.WaitUntilListeningAsync();
+
+        var answer = await client.AskAsync("hello");
+        var health = await client.GetStringAsync(new Uri("/health", UriKind.Relative));
+
+        answer.StatusCode.Should().Be(HttpStatusCode.OK, "the provider is still asked at that URL");
+        var log = api.StandardOutput + api.StandardError;
+        log.Should().Contain($"base URL http://***@{fake.BaseUrl.Authority}/v1");
+        log.Should().NotContain("s3cret-pass").And.NotContain("proxy-user");
+        health.Should().NotContain("s3cret-pass").And.NotContain("proxy-user");
+    }
+
+    [Test]
+    public async Task A_bad_LLM_BASE_URL_stops_the_start_without_showing_its_password()
+    {
+        await using var api = ApiProcess.Start(
+            new Dictionary<string, string> { ["LLM_BASE_URL"] = "ftp://proxy-user:s3cret-pass@host/v1" }, _workingDirectory);
+
+        (await api.WaitForExitAsync()).Should().NotBe(0);
+        api.StandardError.Should().Contain("LLM_BASE_URL").And.Contain("ftp://***@host/v1");
+        (api.StandardOutput + api.StandardError).Should().NotContain("s3cret-pass");
+    }
+
+    [Test]
     public async Task The_service_listens_on_port_8000_by_default()
     {
         // Port 8000 may be taken on a developer's machine; then this test has nothing to say.

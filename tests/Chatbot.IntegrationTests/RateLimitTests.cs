@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Chatbot.IntegrationTests;
 
 /// <summary>RATE_LIMIT_PER_MINUTE without Redis, on real Kestrel (clients without a key count by their IP address).</summary>
@@ -14,9 +16,14 @@ public sealed class RateLimitTests
     [OneTimeTearDown]
     public async Task Stop() => await _fake.DisposeAsync();
 
-    private async Task<(ApiFactory Factory, HttpClient Client)> StartApiAsync(params (string Key, string Value)[] settings)
+    private Task<(ApiFactory Factory, HttpClient Client)> StartApiAsync(params (string Key, string Value)[] settings) =>
+        StartApiAsync(clock: null, settings);
+
+    private async Task<(ApiFactory Factory, HttpClient Client)> StartApiAsync(TimeProvider? clock, params (string Key, string Value)[] settings)
     {
-        var factory = ApiFactory.For(_fake, settings);
+        var factory = new ApiFactory(
+            ApiFactory.SettingsFor(_fake, settings),
+            clock is null ? null : services => services.AddSingleton(clock));
         factory.UseKestrel(0);
         factory.StartServer();
         return (factory, factory.CreateClient());
@@ -51,6 +58,30 @@ public sealed class RateLimitTests
             .And.NotBe("Rate limit exceeded, please try again later", "that is the provider's limit, not this client's");
         refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds.Should().BeInRange(1, 60);
     }
+
+    [TestCase("/question")]
+    [TestCase("/v1/models")]
+    public async Task Retry_after_is_what_is_left_of_the_clients_minute_rounded_up_to_whole_seconds(string path)
+    {
+        var clock = new ShiftedTimeProvider();
+        var (factory, client) = await StartApiAsync(clock, ("RATE_LIMIT_PER_MINUTE", "1"));
+        await using var _ = factory;
+        using var __ = client;
+        (await Send(client, path)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        clock.Advance(TimeSpan.FromSeconds(20.25));
+        var refused = await Send(client, path);
+        clock.Advance(TimeSpan.FromSeconds(39));
+        var lastSecond = await Send(client, path);
+
+        refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        refused.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(40), "39.75 s of the window are left");
+        lastSecond.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        lastSecond.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1), "under a second is left, and Retry-After is at least 1");
+    }
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, string path) =>
+        path == "/question" ? client.AskAsync("hi") : client.GetAsync(path);
 
     [Test]
     public async Task Each_key_has_its_own_limit_and_a_wrong_key_counts_against_its_address()

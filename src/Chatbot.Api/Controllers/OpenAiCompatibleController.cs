@@ -73,7 +73,8 @@ public sealed partial class OpenAiCompatibleController(
                 new OpenAiUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens)));
         }
 
-        var pieces = sender.CreateStream(new StreamChatCommand(messages, request.Model, request.Temperature, maxTokens), cancellationToken);
+        using var stream = StreamShutdown.Open(HttpContext);
+        var pieces = stream.Read(sender.CreateStream(new StreamChatCommand(messages, request.Model, request.Temperature, maxTokens), stream.Token));
         await using var enumerator = pieces.GetAsyncEnumerator(cancellationToken);
 
         // Until the first piece nothing is written: a failure here is an error with its status.
@@ -100,7 +101,11 @@ public sealed partial class OpenAiCompatibleController(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogStreamFailed(logger, ex);
+            if (ex is not StreamCutByShutdownException)
+            {
+                LogStreamFailed(logger, ex);
+            }
+
             await ServerSentEvents.WriteErrorAsync(Response, OpenAiErrors.From(ex).Body, cancellationToken);
             return new EmptyResult();
         }

@@ -51,7 +51,8 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         CancellationToken cancellationToken)
     {
         var command = new StreamQuestionCommand(request?.Text);
-        var pieces = sender.CreateStream(command, cancellationToken);
+        using var stream = StreamShutdown.Open(HttpContext);
+        var pieces = stream.Read(sender.CreateStream(command, stream.Token));
         await using var enumerator = pieces.GetAsyncEnumerator(cancellationToken);
 
         // Until the first piece nothing is written: a failure here becomes problem+json with its status.
@@ -77,7 +78,11 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Headers are gone: the failure travels as an event, then the stream closes without [DONE].
-            LogStreamFailed(logger, ex);
+            if (ex is not StreamCutByShutdownException)
+            {
+                LogStreamFailed(logger, ex);
+            }
+
             await WriteErrorAsync(ex, cancellationToken);
             return;
         }

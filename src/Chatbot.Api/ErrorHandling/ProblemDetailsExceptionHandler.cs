@@ -27,7 +27,8 @@ public sealed partial class ProblemDetailsExceptionHandler(
             case ProviderException provider:
                 LogProviderFailure(logger, provider.Kind, problem.Status ?? 0, provider.Message);
                 break;
-            case RequestValidationException or BadHttpRequestException:
+            // StreamShutdown has logged the cut.
+            case RequestValidationException or BadHttpRequestException or StreamCutByShutdownException:
                 break;
             default:
                 LogUnexpected(logger, exception);
@@ -70,6 +71,7 @@ public sealed partial class ProblemDetailsExceptionHandler(
         ProviderInvalidResponseException => Problem(StatusCodes.Status502BadGateway, ProblemTexts.ProviderInvalidResponse),
         ProviderUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ProviderUnavailable),
         ProviderTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, ProblemTexts.ProviderTimeout),
+        StreamCutByShutdownException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ServiceStopping),
         BadHttpRequestException bad => Problem(bad.StatusCode, ProblemTexts.ForStatus(bad.StatusCode)),
         _ => Problem(StatusCodes.Status500InternalServerError, ProblemTexts.Internal),
     };

@@ -12,6 +12,9 @@ public static class ProblemTexts
     public const string Validation = "One or more validation errors occurred.";
     public const string MalformedJson = "The request body is not valid JSON.";
 
+    /// <summary>A stream cut because the service is stopping (SHUTDOWN_TIMEOUT), unlike <see cref="ProviderUnavailable"/>.</summary>
+    public const string ServiceStopping = "The service is shutting down; please try again.";
+
     /// <summary>The client's own key is missing or wrong (API_KEYS), unlike <see cref="ProviderAuthentication"/>.</summary>
     public const string ClientApiKeyRequired =
         "A valid API key is required: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.";

@@ -3,12 +3,15 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Chatbot.Api.ErrorHandling;
 using Chatbot.Api.Security;
+using Chatbot.Infrastructure.RateLimiting;
+using Chatbot.Infrastructure.Redis;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatbot.Api.RateLimiting;
 
 /// <summary>
-/// ASP.NET Core's rate limiter over <see cref="Infrastructure.RateLimiting.ClientRateLimiter"/>: one window per
+/// ASP.NET Core's rate limiter over <see cref="ClientRateLimiter"/>: one window per
 /// client, the client being its API key when it showed a valid one, else its IP address. Past the limit: 429 with
 /// <c>Retry-After</c>, and a detail that names this client's limit, unlike the provider's 429.
 /// Health, readiness, metrics, the redirect and the documents are not limited.

@@ -9,6 +9,7 @@ public sealed class LlmOptions
     /// <summary>Name of the registered provider adapter (<c>openai</c>, <c>echo</c>, ...).</summary>
     public string Provider { get; set; } = "echo";
 
+    /// <summary>Where the provider is asked, credentials included: log or show <see cref="RedactedBaseUrl"/>.</summary>
     public Uri BaseUrl { get; set; } = new(DefaultBaseUrl);
 
     public string Model { get; set; } = DefaultModel;
@@ -37,6 +38,9 @@ public sealed class LlmOptions
     public long MaxResponseBytes { get; set; } = DefaultMaxResponseKilobytes * 1024L;
 
     public const int DefaultMaxResponseKilobytes = 4096;
+
+    /// <summary>The base URL as it may appear in logs: without its user information.</summary>
+    public string RedactedBaseUrl => UrlCredentials.Redact(BaseUrl);
 
     /// <summary>The key as it may appear in logs: its last four characters only.</summary>
     public string MaskedApiKey => ApiKey switch

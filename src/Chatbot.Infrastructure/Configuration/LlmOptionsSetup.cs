@@ -48,7 +48,7 @@ public sealed class LlmOptionsSetup(IConfiguration configuration, ProviderCatalo
             }
             else
             {
-                errors.Add($"{EnvironmentVariables.BaseUrl} must be an absolute http:// or https:// URL without query, got '{baseUrl}'.");
+                errors.Add($"{EnvironmentVariables.BaseUrl} must be an absolute http:// or https:// URL without query, got '{UrlCredentials.Redact(baseUrl)}'.");
             }
         }
 

@@ -13,12 +13,16 @@ public static class ClientRateLimiter
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    public static PartitionedRateLimiter<string> Create(int permitsPerMinute, RedisConnection? redis)
+    /// <param name="permitsPerMinute">The limit of each client.</param>
+    /// <param name="redis">Where the windows are shared; null: counted in this process.</param>
+    /// <param name="timeProvider">The clock of the windows counted in this process; null: the system's.</param>
+    public static PartitionedRateLimiter<string> Create(int permitsPerMinute, RedisConnection? redis, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(permitsPerMinute, 1);
+        var clock = timeProvider ?? TimeProvider.System;
         return redis is null
             ? PartitionedRateLimiter.Create<string, string>(client =>
-                RateLimitPartition.GetFixedWindowLimiter(client, _ => LocalOptions(permitsPerMinute)))
+                RateLimitPartition.Get(client, _ => new LocalWindowLimiter(permitsPerMinute, clock)))
             : PartitionedRateLimiter.Create<string, string>(client =>
                 RateLimitPartition.Get(client, key => new SharedWindowLimiter(key, permitsPerMinute, redis)));
     }
@@ -125,19 +129,6 @@ internal sealed class SharedWindowLimiter(string client, int permitsPerMinute, R
         }
     }
 
-    private sealed class RejectedLease(TimeSpan retryAfter) : RateLimitLease
-    {
-        public override bool IsAcquired => false;
-
-        public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
-            return metadata is not null;
-        }
-    }
-
     private sealed class NotAttempted : RateLimitLease
     {
         public static readonly NotAttempted Instance = new();
@@ -151,5 +142,19 @@ internal sealed class SharedWindowLimiter(string client, int permitsPerMinute, R
             metadata = null;
             return false;
         }
+    }
+}
+
+/// <summary>A refusal that says when to come back, under the standard metadata name.</summary>
+internal sealed class RejectedLease(TimeSpan retryAfter) : RateLimitLease
+{
+    public override bool IsAcquired => false;
+
+    public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
+    {
+        metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+        return metadata is not null;
     }
 }

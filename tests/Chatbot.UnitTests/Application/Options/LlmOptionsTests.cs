@@ -22,4 +22,13 @@ public sealed class LlmOptionsTests
     [TestCase("")]
     public void MaskedApiKey_without_a_key_says_so(string? key) =>
         new LlmOptions { ApiKey = key }.MaskedApiKey.Should().Be("(none)");
+
+    [Test]
+    public void RedactedBaseUrl_shows_the_base_url_without_its_credentials()
+    {
+        var options = new LlmOptions { BaseUrl = new Uri("http://user:s3cret@host/v1") };
+
+        options.RedactedBaseUrl.Should().Be("http://***@host/v1");
+        options.BaseUrl.UserInfo.Should().Be("user:s3cret", "what is sent upstream keeps them");
+    }
 }

@@ -161,6 +161,25 @@ public sealed class LlmOptionsSetupTests
         failure.Message.Should().NotContain("very-secret");
     }
 
+    [TestCase("ftp://user:s3cret@host/v1")]
+    [TestCase("http://user:s3cret@host/v1?x=1")]
+    [TestCase("user:s3cret@host/v1")]
+    public async Task A_bad_LLM_BASE_URL_is_named_in_the_error_without_its_password(string value)
+    {
+        var failure = await ResolvingFailsAsync(("LLM_BASE_URL", value));
+
+        failure.Failures.Should().ContainSingle().Which.Should().Contain("LLM_BASE_URL").And.Contain("***@host");
+        failure.Message.Should().NotContain("s3cret");
+    }
+
+    [Test]
+    public async Task A_base_url_with_credentials_is_used_as_given()
+    {
+        var options = await ResolveAsync(("LLM_BASE_URL", "http://user:s3cret@host/v1"));
+
+        options.BaseUrl.Should().Be(new Uri("http://user:s3cret@host/v1"));
+    }
+
     [TestCase("LLM_TEMPERATURE", "0")]
     [TestCase("LLM_TEMPERATURE", "2")]
     [TestCase("LLM_TEMPERATURE", "2.0")]

@@ -36,6 +36,41 @@ public sealed class ClientRateLimiterTests
     }
 
     [Test]
+    public async Task In_process_a_refused_client_is_told_what_is_left_of_its_window_on_the_services_clock()
+    {
+        var clock = new ManualTimeProvider();
+        using var limiter = ClientRateLimiter.Create(2, redis: null, clock);
+        await Acquire(limiter, "key:a", 2);
+
+        clock.Advance(TimeSpan.FromSeconds(20.4));
+        using var refused = await limiter.AcquireAsync("key:a");
+        clock.Advance(TimeSpan.FromSeconds(39.5));
+        using var stillRefused = await limiter.AcquireAsync("key:a");
+
+        refused.IsAcquired.Should().BeFalse();
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).Should().BeTrue();
+        retryAfter.Should().Be(TimeSpan.FromSeconds(39.6), "the window opened at the first request, 20.4 s ago");
+        stillRefused.TryGetMetadata(MetadataName.RetryAfter, out var lastMoment).Should().BeTrue();
+        lastMoment.Should().Be(TimeSpan.FromSeconds(0.1));
+    }
+
+    [Test]
+    public async Task In_process_a_new_window_opens_when_the_services_clock_says_the_minute_is_over()
+    {
+        var clock = new ManualTimeProvider();
+        using var limiter = ClientRateLimiter.Create(1, redis: null, clock);
+        (await Acquire(limiter, "key:a", 2)).Should().Equal(true, false);
+
+        clock.Advance(ClientRateLimiter.Window);
+        var next = await Acquire(limiter, "key:a", 2);
+        using var refused = await limiter.AcquireAsync("key:a");
+
+        next.Should().Equal(true, false);
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).Should().BeTrue();
+        retryAfter.Should().Be(ClientRateLimiter.Window, "the new window opened just now");
+    }
+
+    [Test]
     public async Task While_redis_is_away_the_limit_is_counted_in_process_and_the_outage_is_reported()
     {
         var logger = new RecordingLogger<RedisConnection>();
