@@ -96,7 +96,6 @@ public static class DependencyInjection
     {
         services.AddSingleton<ProviderResiliencePolicies>();
         services.AddTransient<UpstreamFailureHandler>();
-        services.AddTransient<UpstreamMetricsHandler>();
         services.AddTransient<ProviderResponseGuard>();
         services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, (sp, client) =>
             {
@@ -118,9 +117,7 @@ public static class DependencyInjection
             // filtered out anyway; the service logs failures and retries itself and counts every call in its metrics.
             .RemoveAllLoggers()
             .AddHttpMessageHandler<UpstreamFailureHandler>()
-            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().Retry)
-            .AddHttpMessageHandler<UpstreamMetricsHandler>()
-            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().PerAttemptTimeout)
+            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().RetryAroundTimeout)
             .AddHttpMessageHandler<ProviderResponseGuard>();
     }
 }

@@ -1,7 +1,13 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Betalgo.Ranul.OpenAI.ObjectModels.RequestModels;
+using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Domain.Providers;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 
@@ -9,25 +15,56 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// Innermost handler of the provider's HttpClient, inside each attempt's timeout: a provider may stall mid-body,
 /// send 50 MB or put its error inside an event stream, and none of that may escape the policies.
 /// <list type="bullet">
-/// <item>The request body is buffered once: it goes with a <c>Content-Length</c>, and a retry sends the same bytes.</item>
+/// <item>The request body is buffered once: it goes with a <c>Content-Length</c>, and a retry sends the same bytes. The
+/// SDK's request model is written by the source-generated <see cref="BetalgoJson"/> rather than by reflection.</item>
 /// <item>A successful answer that is not an event stream is read here, within the attempt's timeout and at most
 /// <c>LLM_MAX_RESPONSE_KB</c> of it (the SDK would read it after the handlers have returned, outside every policy).</item>
 /// <item>An event stream is read up to its first event: an error there becomes the HTTP status it stands for, so it
 /// is retried and classified like the same error on a plain call. No event may grow past the limit.</item>
 /// </list>
 /// </summary>
-public sealed class ProviderResponseGuard(IOptions<LlmOptions> options) : DelegatingHandler
+/// <remarks>
+/// Being innermost, it sees every attempt: it counts each by status and attempt number (the per-attempt timeout
+/// policy counts the attempts it cuts).
+/// </remarks>
+public sealed class ProviderResponseGuard(IOptions<LlmOptions> options, ChatbotMetrics metrics) : DelegatingHandler
 {
+    private static readonly string[] StatusLabels = [.. Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
     private readonly long _limit = options.Value.MaxResponseBytes;
+    private readonly string _provider = options.Value.Provider;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Content is { } content)
+        if (request.Content is JsonContent { Value: ChatCompletionCreateRequest model } sdkContent)
+        {
+            // The SDK's CreateCompletion posts its request model as JsonContent, written by reflection with options
+            // it builds per call; the same model, written the same way (defaults left out) by the source-generated
+            // BetalgoJson, costs a fraction and has a Content-Length. Done once: a retry finds the bytes.
+            var bytes = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(model, BetalgoJson.Default.ChatCompletionCreateRequest));
+            bytes.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            request.Content = bytes;
+            sdkContent.Dispose();
+        }
+        else if (request.Content is { } content)
         {
             await content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var attempt = ProviderResiliencePolicies.AttemptCounter.Next(request.GetPolicyExecutionContext());
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            metrics.UpstreamCall(_provider, "connection_error", attempt);
+            throw;
+        }
+
+        var code = (int)response.StatusCode;
+        metrics.UpstreamCall(_provider, code is >= 0 and < 600 ? StatusLabels[code] : "other", attempt);
         if (!response.IsSuccessStatusCode)
         {
             // Classified by status alone (UpstreamFailureHandler); the body is never read.
@@ -110,31 +147,31 @@ public static class ProviderErrorBody
     {
         try
         {
-            using var document = System.Text.Json.JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("error", out var error))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error))
             {
                 return null;
             }
 
             return StatusOf(error);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return null;
         }
     }
 
-    public static HttpStatusCode? StatusOf(System.Text.Json.JsonElement error)
+    public static HttpStatusCode? StatusOf(JsonElement error)
     {
-        if (error.ValueKind != System.Text.Json.JsonValueKind.Object)
+        if (error.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
         foreach (var name in (ReadOnlySpan<string>)["status", "code"])
         {
-            if (error.TryGetProperty(name, out var number) && number.ValueKind == System.Text.Json.JsonValueKind.Number
+            if (error.TryGetProperty(name, out var number) && number.ValueKind == JsonValueKind.Number
                 && number.TryGetInt32(out var code) && code is >= 400 and <= 599)
             {
                 return (HttpStatusCode)code;
@@ -143,7 +180,7 @@ public static class ProviderErrorBody
 
         foreach (var name in (ReadOnlySpan<string>)["type", "code"])
         {
-            if (error.TryGetProperty(name, out var text) && text.ValueKind == System.Text.Json.JsonValueKind.String
+            if (error.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String
                 && StatusOfKind(text.GetString()!) is { } status)
             {
                 return status;
