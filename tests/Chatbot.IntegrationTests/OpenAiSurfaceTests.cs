@@ -113,13 +113,7 @@ public sealed class OpenAiSurfaceTests : FakeUpstreamFixture
     {
         var response = await Client.PostAsync("/v1/chat/completions", Problems.Json(body));
 
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the body was {0}", text);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/json");
-        var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
-        error.GetProperty("type").GetString().Should().Be("invalid_request_error");
-        error.GetProperty("param").GetString().Should().Be(param);
-        error.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
+        await response.ShouldBeOpenAiInvalidRequestAsync(param);
         Fake.ChatCompletionCalls.Should().Be(0);
     }
 

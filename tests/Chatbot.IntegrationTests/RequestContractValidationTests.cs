@@ -51,14 +51,8 @@ public sealed class RequestContractValidationTests
     {
         var response = await _client.PostAsync("/v1/chat/completions", Problems.Json(body));
 
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the body was {0}", text);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/json");
-        var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
-        error.GetProperty("type").GetString().Should().Be("invalid_request_error");
-        error.GetProperty("param").GetString().Should().Be(param);
+        var error = await response.ShouldBeOpenAiInvalidRequestAsync(param);
         error.GetProperty("code").ValueKind.Should().Be(JsonValueKind.Null);
-        error.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
         _actions.Started.Should().Be(0, "model binding's validation must answer before the action");
         _fake.ChatCompletionCalls.Should().Be(0);
     }

@@ -23,6 +23,19 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>OpenAI's 400 <c>invalid_request_error</c> naming <paramref name="param"/>; returns its <c>error</c> object.</summary>
+    public static async Task<JsonElement> ShouldBeOpenAiInvalidRequestAsync(this HttpResponseMessage response, string param)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the body was {0}", text);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/json");
+        var error = JsonDocument.Parse(text).RootElement.GetProperty("error").Clone();
+        error.GetProperty("type").GetString().Should().Be("invalid_request_error");
+        error.GetProperty("param").GetString().Should().Be(param);
+        error.GetProperty("message").GetString().Should().NotBeNullOrWhiteSpace();
+        return error;
+    }
+
     public static void ShouldNotLeak(string body)
     {
         body.Should().NotContain(ApiFactory.ApiKey, "no secret may reach a client");

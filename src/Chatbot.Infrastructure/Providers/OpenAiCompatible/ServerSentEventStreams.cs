@@ -85,21 +85,11 @@ internal sealed record ServerSentEventHead(ReadOnlyMemory<byte> Bytes, ReadOnlyM
 /// Passes an event stream through and fails it once one event (the bytes between two blank lines) grows past
 /// <c>limit</c>: a provider's stream is never buffered whole, and no single event may fill the memory either.
 /// </summary>
-internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Exception?, Exception> tooLarge) : Stream
+internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Exception?, Exception> tooLarge) : ReadOnlyForwardStream
 {
     private long _eventBytes;
     private bool _lineEmpty = true;
     private bool _afterCarriageReturn;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -117,16 +107,6 @@ internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Except
         Count(buffer.AsSpan(offset, read));
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -172,19 +152,9 @@ internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Except
 }
 
 /// <summary>Bytes already read from a stream, then the rest of it.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyForwardStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -215,16 +185,6 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
         return n;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -236,4 +196,28 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
     }
 
     public override ValueTask DisposeAsync() => rest.DisposeAsync();
+}
+
+/// <summary>What every stream here shares: read forward only, never written, sought or measured.</summary>
+internal abstract class ReadOnlyForwardStream : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
