@@ -24,30 +24,22 @@ public static class ClientRateLimiter
             ? PartitionedRateLimiter.Create<string, string>(client =>
                 RateLimitPartition.Get(client, _ => new LocalWindowLimiter(permitsPerMinute, clock)))
             : PartitionedRateLimiter.Create<string, string>(client =>
-                RateLimitPartition.Get(client, key => new SharedWindowLimiter(key, permitsPerMinute, redis)));
+                RateLimitPartition.Get(client, key => new SharedWindowLimiter(key, permitsPerMinute, redis, clock)));
     }
-
-    internal static FixedWindowRateLimiterOptions LocalOptions(int permitsPerMinute) => new()
-    {
-        PermitLimit = permitsPerMinute,
-        Window = Window,
-        QueueLimit = 0,
-
-        // The partitioned limiter's own timer replenishes its limiters; none needs a timer of its own.
-        AutoReplenishment = false,
-    };
 }
 
 /// <summary>
 /// One client's window in Redis (RedisRateLimiting's fixed window, a Lua script per request), with an in-process
 /// window standing in whenever Redis is away or fails.
 /// </summary>
-internal sealed class SharedWindowLimiter(string client, int permitsPerMinute, RedisConnection redis) : ReplenishingRateLimiter
+internal sealed class SharedWindowLimiter(string client, int permitsPerMinute, RedisConnection redis, TimeProvider clock)
+    : ReplenishingRateLimiter
 {
     private const string Component = "rate limiter";
     private const string Consequence = "the rate limiter counts each client's requests in this instance alone";
 
-    private readonly FixedWindowRateLimiter _local = new(ClientRateLimiter.LocalOptions(permitsPerMinute));
+    // While Redis is away: the same window as without Redis, so Retry-After is still what is left of it.
+    private readonly LocalWindowLimiter _local = new(permitsPerMinute, clock);
     private RedisFixedWindowRateLimiter<string>? _shared;
 
     // The local window is the one that goes idle; its heartbeat lets the partitioned limiter drop idle clients.
@@ -109,7 +101,7 @@ internal sealed class SharedWindowLimiter(string client, int permitsPerMinute, R
         }
     }
 
-    private FixedWindowRateLimiter Local()
+    private LocalWindowLimiter Local()
     {
         if (!redis.IsAvailable)
         {

@@ -84,4 +84,21 @@ public sealed class ClientRateLimiterTests
         logger.Entries.Should().ContainSingle(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning)
             .Which.Message.Should().Contain("rate limiter");
     }
+
+    [Test]
+    public async Task While_redis_is_away_a_refused_client_is_told_what_is_left_of_its_window()
+    {
+        var clock = new ManualTimeProvider();
+        var options = ConfigurationOptions.Parse("127.0.0.1:1");
+        await using var redis = new RedisConnection(options, TimeProvider.System, new RecordingLogger<RedisConnection>());
+        using var limiter = ClientRateLimiter.Create(1, redis, clock);
+        await Acquire(limiter, "ip:10.0.0.1", 1);
+
+        clock.Advance(TimeSpan.FromSeconds(45));
+        using var refused = await limiter.AcquireAsync("ip:10.0.0.1");
+
+        refused.IsAcquired.Should().BeFalse();
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).Should().BeTrue();
+        retryAfter.Should().Be(TimeSpan.FromSeconds(15), "not a whole minute whatever is left");
+    }
 }
