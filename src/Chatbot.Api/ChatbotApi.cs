@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Serilog;
 using Serilog.Events;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
@@ -25,6 +26,9 @@ namespace Chatbot.Api;
 /// <summary>The composition root: what Program.cs wires, in order.</summary>
 public static partial class ChatbotApi
 {
+    /// <summary>What the service calls itself in its telemetry (OpenTelemetry's <c>service.name</c>).</summary>
+    public const string ServiceName = "chatbot-api";
+
     public const string DefaultUrl = "http://localhost:8000";
     public const long MaxRequestBodyBytes = 64 * 1024;
 
@@ -55,6 +59,9 @@ public static partial class ChatbotApi
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             // It warns on every degraded probe; RedisConnection warns once per interval instead.
             .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Error)
+            // Program.cs says why the host could not start in one line (a port in use, say); the host's own entry
+            // would add the stack trace.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start")
             .Enrich.FromLogContext()
             // The console is written by a background thread: a request hands its line over and goes on, instead
             // of writing it under the console's lock (docs/performance.md). Lines still waiting are written when
@@ -95,7 +102,9 @@ public static partial class ChatbotApi
 
         if (ApiOptions.Read(builder.Configuration).Metrics)
         {
-            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService(ServiceName))
+                .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
@@ -185,7 +194,16 @@ public static partial class ChatbotApi
     {
         var options = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILogger<HealthController>>();
-        LogServing(logger, options.Provider, options.Model, options.RedactedBaseUrl, options.MaskedApiKey);
+        if (options.Provider == "echo")
+        {
+            // The echo provider calls nothing: no base URL or key to speak of.
+            LogServingOffline(logger, options.Provider, options.Model);
+        }
+        else
+        {
+            LogServing(logger, options.Provider, options.Model, options.RedactedBaseUrl, options.MaskedApiKey);
+        }
+
         if (options.Provider != "echo" && options.ApiKey is null)
         {
             LogNoKey(logger, options.Provider);
@@ -202,6 +220,9 @@ public static partial class ChatbotApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
     private static partial void LogServing(ILogger logger, string provider, string model, string baseUrl, string apiKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider} (offline: it calls no LLM), model {Model}")]
+    private static partial void LogServingOffline(ILogger logger, string provider, string model);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}; client API keys {Keys}; rate limit {RateLimit}")]
     private static partial void LogGateway(ILogger logger, string cache, string keys, string rateLimit);

@@ -11,7 +11,15 @@ if (args.Contains(HealthCheckProbe.Argument))
 }
 
 // .env in the working directory fills in what the real environment does not set.
-DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
+try
+{
+    DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
+}
+catch (DotEnvFileException ex)
+{
+    await Console.Error.WriteLineAsync("Configuration error: " + ex.Message);
+    return 1;
+}
 
 WebApplication app;
 try
@@ -33,7 +41,21 @@ catch (OptionsValidationException ex)
 app.UseChatbotApi();
 try
 {
-    await app.RunAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+    {
+        // The common one is a port already in use: one line and exit 1, not a trace.
+        await Log.CloseAndFlushAsync();
+        await Console.Error.WriteLineAsync("Start-up error: " + (ex.InnerException?.Message is { } inner && !ex.Message.Contains(inner, StringComparison.OrdinalIgnoreCase)
+            ? $"{ex.Message} ({inner})"
+            : ex.Message));
+        return 1;
+    }
+
+    await app.WaitForShutdownAsync();
     return 0;
 }
 finally

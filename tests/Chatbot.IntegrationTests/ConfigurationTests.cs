@@ -132,18 +132,63 @@ public sealed class ConfigurationTests
     [Test]
     public async Task The_service_listens_on_port_8000_by_default()
     {
-        // Port 8000 may be taken on a developer's machine; then this test has nothing to say.
-        if (!IsFree(8000))
+        // Whether or not port 8000 is taken on this machine, the service tries it: it listens there, or it says in one
+        // line that it cannot.
+        if (IsFree(8000))
         {
-            Assert.Warn("port 8000 is in use; the default port was not checked");
-            return;
+            await using var api = ApiProcess.Start(new Dictionary<string, string>(), _workingDirectory, []);
+            using var client = await api.WaitUntilListeningAsync();
+
+            client.BaseAddress!.Port.Should().Be(8000);
+            (await client.GetAsync("/health")).StatusCode.Should().Be(HttpStatusCode.OK);
         }
+        else
+        {
+            await using var api = ApiProcess.Start(new Dictionary<string, string>(), _workingDirectory, []);
 
-        await using var api = ApiProcess.Start(new Dictionary<string, string>(), _workingDirectory, []);
+            (await api.WaitForExitAsync()).Should().Be(1);
+            api.StandardError.Should().Contain(":8000");
+        }
+    }
+
+    [Test]
+    public async Task A_port_already_in_use_stops_the_start_with_one_line_and_exit_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var api = ApiProcess.Start(new Dictionary<string, string>(), _workingDirectory, ["--urls", $"http://127.0.0.1:{port}"]);
+
+        (await api.WaitForExitAsync()).Should().Be(1);
+        var errorLines = api.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        errorLines.Should().ContainSingle().Which.Should().StartWith("Start-up error: ").And.Contain(port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .And.Contain("address already in use");
+        (api.StandardOutput + api.StandardError).Should().NotContain("   at ", "a port in use is not a crash");
+    }
+
+    [Test]
+    public async Task A_malformed_dotenv_line_stops_the_start_with_one_line_naming_the_file_and_line()
+    {
+        var path = Path.Combine(_workingDirectory, ".env");
+        await File.WriteAllTextAsync(path, "LLM_MODEL=ok\nLLM_TEMPERATURE=\"0.5\nthis is not a variable\n");
+
+        await using var api = ApiProcess.Start(new Dictionary<string, string>(), _workingDirectory);
+
+        (await api.WaitForExitAsync()).Should().Be(1);
+        var errorLines = api.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        errorLines.Should().ContainSingle().Which.Should().StartWith("Configuration error: " + path + " line 2");
+        (api.StandardOutput + api.StandardError).Should().NotContain("   at ").And.NotContain("Sprache");
+    }
+
+    [Test]
+    public async Task With_the_echo_provider_the_start_up_line_claims_no_base_URL()
+    {
+        await using var api = ApiProcess.Start(new Dictionary<string, string>(), _workingDirectory);
         using var client = await api.WaitUntilListeningAsync();
-
-        client.BaseAddress!.Port.Should().Be(8000);
         (await client.GetAsync("/health")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        api.StandardOutput.Should().Contain("Serving with provider echo (offline").And.NotContain("base URL").And.NotContain("api.openai.com");
     }
 
     private static bool IsFree(int port)

@@ -28,7 +28,9 @@ public sealed class MetricsTests
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
-        var metrics = Prometheus.Parse(await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        text.Should().Contain("service_name=\"chatbot-api\"", "OpenTelemetry's service.name, not unknown_service");
+        var metrics = Prometheus.Parse(text);
 
         metrics.Sum("http_server_request_duration_seconds_count", ("http_route", "question"), ("http_response_status_code", "200")).Should().Be(2);
         metrics.Sum("http_server_request_duration_seconds_count", ("http_route", "question"), ("http_response_status_code", "401")).Should().Be(1);
