@@ -39,8 +39,8 @@ public sealed partial class OpenAiCompatibleController(
     /// <response code="404">The model is not the one this service serves.</response>
     /// <response code="429">This client went past its rate limit, or the LLM provider still rate-limits after the retries.</response>
     /// <response code="500">An unexpected error.</response>
-    /// <response code="502">The LLM provider answered with something unusable.</response>
-    /// <response code="503">The LLM provider could not be reached.</response>
+    /// <response code="502">The LLM provider answered with something unusable (not a completion, no content, an answer over LLM_MAX_RESPONSE_KB, a stream cut before its end).</response>
+    /// <response code="503">The LLM provider could not be reached, or (once pieces have gone out, as an error event) the service shut down before the stream ended.</response>
     /// <response code="504">The LLM provider did not answer within the timeout.</response>
     [HttpPost("chat/completions")]
     [Consumes("application/json")]

@@ -26,7 +26,7 @@ public sealed class QuestionController(ISender sender) : ControllerBase
     /// <response code="422">The text is missing, empty, blank or longer than 1024 characters.</response>
     /// <response code="429">This client went past its rate limit, or the LLM provider still rate-limits after the retries; see <c>Retry-After</c>.</response>
     /// <response code="500">An unexpected error.</response>
-    /// <response code="502">The LLM provider answered with something unusable.</response>
+    /// <response code="502">The LLM provider answered with something unusable (not a completion, no content, an answer over LLM_MAX_RESPONSE_KB, a stream cut before its end).</response>
     /// <response code="503">The LLM provider could not be reached.</response>
     /// <response code="504">The LLM provider did not answer within the timeout.</response>
     [HttpPost]
