@@ -48,7 +48,6 @@ try
     catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
     {
         // The common one is a port already in use: one line and exit 1, not a trace.
-        await Log.CloseAndFlushAsync();
         await Console.Error.WriteLineAsync("Start-up error: " + (ex.InnerException?.Message is { } inner && !ex.Message.Contains(inner, StringComparison.OrdinalIgnoreCase)
             ? $"{ex.Message} ({inner})"
             : ex.Message));

@@ -4,9 +4,7 @@ using System.Threading.RateLimiting;
 using Chatbot.Api.ErrorHandling;
 using Chatbot.Api.Security;
 using Chatbot.Infrastructure.RateLimiting;
-using Chatbot.Infrastructure.Redis;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatbot.Api.RateLimiting;
 

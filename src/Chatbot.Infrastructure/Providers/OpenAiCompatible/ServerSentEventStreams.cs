@@ -1,83 +1,77 @@
 using System.Buffers;
+using System.Net.ServerSentEvents;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 
 /// <summary>The start of an event stream, read up to the end of its first event that carries data.</summary>
 /// <param name="Bytes">Everything read from the stream so far, to be replayed before the rest.</param>
-/// <param name="FirstData">The first event's data (its <c>data:</c> lines joined), or null at the end of the stream.</param>
+/// <param name="FirstData">The first event's data (its <c>data:</c> lines joined), or null when there is none to look at.</param>
 internal sealed record ServerSentEventHead(ReadOnlyMemory<byte> Bytes, ReadOnlyMemory<byte>? FirstData)
 {
     private const int MaxHeadBytes = 64 * 1024;
 
+    /// <summary>
+    /// Reads with the framework's <see cref="SseParser"/> over a stream that keeps every byte it hands out, so that
+    /// nothing the parser read ahead is lost. Nothing but comments for <c>MaxHeadBytes</c>: there is no head to look at.
+    /// </summary>
     public static async Task<ServerSentEventHead> ReadAsync(Stream body, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        var scanned = 0;
-        var data = new List<byte>();
-        var hasData = false;
-        while (true)
+        var recording = new RecordingStream(body, MaxHeadBytes);
+        ReadOnlyMemory<byte>? firstData = null;
+        try
         {
-            var read = await body.ReadAsync(buffer.GetMemory(1024), cancellationToken).ConfigureAwait(false);
-            buffer.Advance(read);
-            var atEnd = read == 0;
-
-            // Whole lines only: a '\r' at the very end may be the first half of "\r\n".
-            while (NextLine(buffer.WrittenSpan[scanned..], atEnd) is var (length, terminator) && terminator > 0)
+            await foreach (var item in SseParser.Create(recording, static (_, data) => data.ToArray())
+                .EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
-                var line = buffer.WrittenSpan.Slice(scanned, length);
-                scanned += length + terminator;
-                if (line.IsEmpty)
-                {
-                    if (hasData)
-                    {
-                        return new ServerSentEventHead(buffer.WrittenMemory.ToArray(), data.ToArray());
-                    }
-
-                    continue;
-                }
-
-                if (line.StartsWith("data:"u8))
-                {
-                    var value = line[5..];
-                    value = value.StartsWith(" "u8) ? value[1..] : value;
-                    if (hasData)
-                    {
-                        data.Add((byte)'\n');
-                    }
-
-                    data.AddRange(value);
-                    hasData = true;
-                }
-            }
-
-            if (atEnd || buffer.WrittenCount > MaxHeadBytes)
-            {
-                // The end, or nothing but comments for a long while: nothing to look at before the stream is read as usual.
-                return new ServerSentEventHead(buffer.WrittenMemory.ToArray(), hasData && atEnd ? data.ToArray() : (ReadOnlyMemory<byte>?)null);
+                firstData = item.Data;
+                break;
             }
         }
+        catch (HeadTooLongException)
+        {
+        }
+
+        return new ServerSentEventHead(recording.Recorded, firstData);
     }
 
-    // The next line's length and its terminator's (0 when the line is not whole yet).
-    private static (int Length, int Terminator) NextLine(ReadOnlySpan<byte> text, bool atEnd)
+    private sealed class HeadTooLongException : Exception;
+
+    /// <summary>
+    /// Passes a stream through and keeps what it read, up to a bound; the stream itself stays open. At its end it adds
+    /// one blank line, not kept: a last event the provider did not end with one is still looked at (an error, say).
+    /// </summary>
+    private sealed class RecordingStream(Stream inner, int maxBytes) : ForwardReadStream(inner, ownsInner: false)
     {
-        var end = text.IndexOfAny((byte)'\r', (byte)'\n');
-        if (end < 0)
+        private readonly ArrayBufferWriter<byte> _recorded = new(1024);
+        private bool _ended;
+
+        public ReadOnlyMemory<byte> Recorded => _recorded.WrittenMemory;
+
+        public override int Read(Span<byte> buffer) => Record(buffer, Inner.Read(buffer));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            return (0, 0);
+            var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return Record(buffer.Span, read);
         }
 
-        if (text[end] == '\n')
+        private int Record(Span<byte> buffer, int read)
         {
-            return (end, 1);
-        }
+            if (read == 0)
+            {
+                if (_ended || buffer.Length < 2)
+                {
+                    return 0;
+                }
 
-        if (end + 1 < text.Length)
-        {
-            return (end, text[end + 1] == '\n' ? 2 : 1);
-        }
+                _ended = true;
+                "\n\n"u8.CopyTo(buffer);
+                return 2;
+            }
 
-        return atEnd ? (end, 1) : (0, 0);
+            _recorded.Write(buffer[..read]);
+            return _recorded.WrittenCount > maxBytes ? throw new HeadTooLongException() : read;
+        }
     }
 }
 
@@ -85,42 +79,21 @@ internal sealed record ServerSentEventHead(ReadOnlyMemory<byte> Bytes, ReadOnlyM
 /// Passes an event stream through and fails it once one event (the bytes between two blank lines) grows past
 /// <c>limit</c>: a provider's stream is never buffered whole, and no single event may fill the memory either.
 /// </summary>
-internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Exception?, Exception> tooLarge) : ReadOnlyForwardStream
+internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Exception?, Exception> tooLarge) : ForwardReadStream(inner)
 {
     private long _eventBytes;
     private bool _lineEmpty = true;
     private bool _afterCarriageReturn;
 
+    public override int Read(Span<byte> buffer) => Count(buffer[..Inner.Read(buffer)]);
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Count(buffer.Span[..read]);
-        return read;
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Count(buffer.Span[..read]);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var read = inner.Read(buffer, offset, count);
-        Count(buffer.AsSpan(offset, read));
-        return read;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
-
-    private void Count(ReadOnlySpan<byte> bytes)
+    private int Count(ReadOnlySpan<byte> bytes)
     {
         foreach (var b in bytes)
         {
@@ -148,59 +121,38 @@ internal sealed class EventSizeLimitStream(Stream inner, long limit, Func<Except
                 throw tooLarge(null);
             }
         }
+
+        return bytes.Length;
     }
 }
 
 /// <summary>Bytes already read from a stream, then the rest of it.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyForwardStream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardReadStream(rest)
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_prefix.IsEmpty)
-        {
-            return rest.ReadAsync(buffer, cancellationToken);
-        }
+    public override int Read(Span<byte> buffer) => _prefix.IsEmpty ? Inner.Read(buffer) : TakePrefix(buffer);
 
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _prefix.IsEmpty ? Inner.ReadAsync(buffer, cancellationToken) : ValueTask.FromResult(TakePrefix(buffer.Span));
+
+    private int TakePrefix(Span<byte> buffer)
+    {
         var n = Math.Min(buffer.Length, _prefix.Length);
-        _prefix.Span[..n].CopyTo(buffer.Span);
-        _prefix = _prefix[n..];
-        return ValueTask.FromResult(n);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        if (_prefix.IsEmpty)
-        {
-            return rest.Read(buffer, offset, count);
-        }
-
-        var n = Math.Min(count, _prefix.Length);
-        _prefix.Span[..n].CopyTo(buffer.AsSpan(offset));
+        _prefix.Span[..n].CopyTo(buffer);
         _prefix = _prefix[n..];
         return n;
     }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            rest.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => rest.DisposeAsync();
 }
 
-/// <summary>What every stream here shares: read forward only, never written, sought or measured.</summary>
-internal abstract class ReadOnlyForwardStream : Stream
+/// <summary>
+/// What every stream here shares: it reads forward from an inner stream (disposed with it unless told otherwise) and
+/// is never written, sought or measured. Subclasses say how a read goes, once for spans and once for memory.
+/// </summary>
+internal abstract class ForwardReadStream(Stream inner, bool ownsInner = true) : Stream
 {
+    protected Stream Inner { get; } = inner;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -211,6 +163,15 @@ internal abstract class ReadOnlyForwardStream : Stream
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    public abstract override int Read(Span<byte> buffer);
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override void Flush()
     {
     }
@@ -220,4 +181,20 @@ internal abstract class ReadOnlyForwardStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ownsInner ? Inner.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && ownsInner)
+        {
+            Inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
