@@ -46,8 +46,8 @@ public static partial class ChatbotApi
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
 
-        // A burst of 2,000 streams overflowed the default accept queue of 512 (the kernel dropped connections and the
-        // clients waited a second to retry); the kernel still caps it at net.core.somaxconn.
+        // A burst of thousands of streams can overflow the default accept queue of 512 (the kernel drops connections and
+        // the clients wait a second to retry); the kernel still caps it at net.core.somaxconn.
         builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
 
         builder.Services.AddSerilog((services, logger) => logger
