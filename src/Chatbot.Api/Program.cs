@@ -5,32 +5,39 @@ using Chatbot.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 using Serilog;
 
+// The container's health check runs this same binary.
 if (args.Contains(HealthCheckProbe.Argument))
 {
     return await HealthCheckProbe.RunAsync(args);
 }
 
-// .env in the working directory fills in what the real environment does not set.
+if (args.Contains(HelpText.Argument))
+{
+    HelpText.Write(Console.Out);
+    return 0;
+}
+
+// Every start-up failure is one line on stderr and exit 1: a bad setting names its variable, never a stack trace.
+string? dotEnvFile;
+WebApplication app;
+ServiceSettings settings;
 try
 {
-    DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
+    // .env fills in what the real environment does not set: the working directory's, else its nearest parent's.
+    dotEnvFile = DotEnvFile.LoadInto(Directory.GetCurrentDirectory());
+
+    var builder = WebApplication.CreateBuilder(args);
+    settings = ServiceSettings.Read(builder.Configuration);
+    builder.AddApi(settings);
+    app = builder.Build();
+
+    // The provider's options are bound once every adapter is registered; binding them now checks them too.
+    _ = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
 }
 catch (DotEnvFileException ex)
 {
     await Console.Error.WriteLineAsync("Configuration error: " + ex.Message);
     return 1;
-}
-
-WebApplication app;
-try
-{
-    // Bind and check the settings before the host starts: a bad one stops the start with one line
-    // that names the variable, and no stack trace. Some are read while the services are registered.
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddChatbotApi();
-    app = builder.Build();
-    _ = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
-    _ = ApiOptions.Read(app.Configuration);
 }
 catch (OptionsValidationException ex)
 {
@@ -38,7 +45,7 @@ catch (OptionsValidationException ex)
     return 1;
 }
 
-app.UseChatbotApi();
+app.UseApi(settings, dotEnvFile);
 try
 {
     try

@@ -1,4 +1,3 @@
-using Chatbot.Application;
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
@@ -25,9 +24,14 @@ public static class DependencyInjection
     /// <summary>The name of the Redis readiness check, as <c>/health/ready</c> reports it.</summary>
     public const string RedisHealthCheckName = "redis";
 
-    /// <summary>Configuration binding, the provider adapters and the provider's HttpClient.</summary>
-    public static IServiceCollection AddInfrastructure(this IServiceCollection services)
+    /// <summary>
+    /// The provider's options, the provider adapters and their HttpClient, and what <paramref name="settings"/> turns
+    /// on, nothing else: the Redis connection and its readiness check, the answer cache (in memory, and in Redis when
+    /// there is one), the client rate limiter.
+    /// </summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, ServiceSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ChatbotMetrics>();
@@ -38,19 +42,13 @@ public static class DependencyInjection
         services.AddChatProvider<EchoChatProvider>(EchoChatProvider.Name);
         services.AddChatProvider<OpenAiCompatibleProvider>(OpenAiCompatibleProvider.Name);
         services.AddOpenAiCompatibleHttpClient();
-        return services;
+        return services.AddSharedState(settings);
     }
 
-    /// <summary>
-    /// What <paramref name="gateway"/> turns on, and nothing else: the Redis connection and its readiness check,
-    /// the answer cache (in memory, and in Redis when there is one), the client rate limiter. Call it after
-    /// <c>AddMediator</c>: the cache's behaviours must run inside validation.
-    /// </summary>
-    public static IServiceCollection AddGateway(this IServiceCollection services, GatewayOptions gateway)
+    private static IServiceCollection AddSharedState(this IServiceCollection services, ServiceSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(gateway);
-        services.AddSingleton(gateway);
-        if (gateway.SharedRedis is { } redis)
+        services.AddSingleton(settings);
+        if (settings.SharedRedis is { } redis)
         {
             services.AddSingleton(sp => new RedisConnection(
                 redis, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisConnection>>()));
@@ -65,28 +63,28 @@ public static class DependencyInjection
                 timeout: TimeSpan.FromSeconds(2));
         }
 
-        if (gateway.CacheEnabled)
+        if (settings.Cache.Enabled)
         {
-            var ttl = gateway.CacheTimeToLive;
+            var ttl = settings.Cache.TimeToLive;
 
             // HybridCache keeps answers in this IMemoryCache: without a limit that counts each entry's real size,
             // new questions grow the process for a whole TTL (measured: 406 MB after a minute, docs/performance.md).
-            services.AddSingleton<IMemoryCache>(new AnswerMemoryCache(gateway.CacheMemoryLimitBytes));
+            services.AddSingleton<IMemoryCache>(new AnswerMemoryCache(settings.Cache.MemoryLimitBytes));
             services.AddHybridCache(o => o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl });
-            if (gateway.SharedRedis is not null)
+            if (settings.SharedRedis is not null)
             {
                 services.AddSingleton<IDistributedCache>(sp => new RedisFallbackDistributedCache(sp.GetRequiredService<RedisConnection>()));
             }
 
+            // The answer cache behaviours (in the mediator's pipeline whatever the settings) use it when it is there.
             services.AddSingleton<IAnswerCache, HybridAnswerCache>();
-            services.AddAnswerCaching(new AnswerCacheOptions(ttl));
         }
 
-        if (gateway.RateLimitPerMinute > 0)
+        if (settings.RateLimit.Enabled)
         {
             // The windows counted in process run on the service's clock (tests swap it), so Retry-After says what is left.
             services.AddSingleton(sp => ClientRateLimiter.Create(
-                gateway.RateLimitPerMinute, sp.GetService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
+                settings.RateLimit.PerMinute, sp.GetService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         return services;

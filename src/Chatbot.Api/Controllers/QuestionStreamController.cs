@@ -62,16 +62,16 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         }
 
         ServerSentEvents.Start(Response);
-        if (command.Cache != CacheOutcome.None)
+        if (enumerator.Current.Cache != CacheOutcome.None)
         {
-            Response.Headers[CacheHeader.Name] = CacheHeader.Value(command.Cache);
+            Response.Headers[CacheHeader.Name] = CacheHeader.Value(enumerator.Current.Cache);
         }
 
         try
         {
             do
             {
-                await ServerSentEvents.WriteDataAsync(Response, new StreamPiece(enumerator.Current), cancellationToken);
+                await ServerSentEvents.WriteDataAsync(Response, new StreamPiece(enumerator.Current.Text), cancellationToken);
             }
             while (await enumerator.MoveNextAsync());
         }

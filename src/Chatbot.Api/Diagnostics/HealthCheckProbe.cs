@@ -30,7 +30,7 @@ public static class HealthCheckProbe
     private static string DefaultTarget()
     {
         var urls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS");
-        var first = string.IsNullOrWhiteSpace(urls) ? ChatbotApi.DefaultUrl : urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
+        var first = string.IsNullOrWhiteSpace(urls) ? DependencyInjection.DefaultUrl : urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
         return first.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)

@@ -26,7 +26,7 @@ public static class ReadinessResponse
     private static string? Describe(string name, HealthReportEntry entry) => entry.Status switch
     {
         HealthStatus.Healthy => null,
-        _ when name == DependencyInjection.RedisHealthCheckName => RedisDegraded,
+        _ when name == Chatbot.Infrastructure.DependencyInjection.RedisHealthCheckName => RedisDegraded,
         _ => entry.Description,
     };
 

@@ -10,12 +10,11 @@ namespace Chatbot.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed partial class ApiProcess : IAsyncDisposable
 {
+    // Every variable the service declares (DOTENV_FILE among them: tests of .env find their own file), and ASP.NET Core's.
     private static readonly string[] OwnVariables =
     [
-        "LLM_PROVIDER", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "LLM_SYSTEM_PROMPT", "LLM_TEMPERATURE",
-        "LLM_MAX_TOKENS", "REQUEST_TIMEOUT", "LLM_MAX_ATTEMPTS", "LLM_RETRY_BASE_DELAY", "LLM_RETRY_MAX_DELAY",
-        "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT",
-        "REDIS_URL", "CACHE_TTL_SECONDS", "CACHE_MEMORY_MB", "API_KEYS", "API_KEYS_FILE", "RATE_LIMIT_PER_MINUTE",
+        .. Chatbot.Infrastructure.Configuration.Variables.All.Select(v => v.Name),
+        "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT",
     ];
 
     private readonly Process _process;

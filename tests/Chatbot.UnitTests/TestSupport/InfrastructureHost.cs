@@ -54,7 +54,7 @@ public sealed class InfrastructureHost : IAsyncDisposable
             services.AddSingleton(timeProvider);
         }
 
-        services.AddInfrastructure();
+        services.AddInfrastructure(Chatbot.Infrastructure.Configuration.ServiceSettings.Read(configuration));
         if (upstream is not null)
         {
             services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => upstream);

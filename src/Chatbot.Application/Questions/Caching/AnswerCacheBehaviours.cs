@@ -12,21 +12,29 @@ namespace Chatbot.Application.Questions.Caching;
 
 /// <summary>
 /// Answers a question from the cache when it can; otherwise asks the handler once per key at a time, however
-/// many identical questions arrive together, and caches the answer. Registered only when the cache is on,
-/// inside the validation behaviour, so an invalid question is never looked up.
+/// many identical questions arrive together, and caches the answer. It runs inside validation (the pipeline's
+/// order is written once, where the host calls <c>AddMediator</c>), so an invalid question is never looked up.
+/// With the cache off no <see cref="IAnswerCache"/> is registered and the question passes straight through.
 /// </summary>
-public sealed class AnswerCacheBehaviour(IAnswerCache cache, IOptions<LlmOptions> options, ChatbotMetrics metrics)
+public sealed class AnswerCacheBehaviour(IOptions<LlmOptions> options, ChatbotMetrics metrics, IAnswerCache? cache = null)
     : IPipelineBehavior<AskQuestionCommand, AskQuestionResult>
 {
     private readonly LlmOptions _options = options.Value;
 
-    public async ValueTask<AskQuestionResult> Handle(
+    public ValueTask<AskQuestionResult> Handle(
+        AskQuestionCommand message,
+        MessageHandlerDelegate<AskQuestionCommand, AskQuestionResult> next,
+        CancellationToken cancellationToken) =>
+        cache is null ? next(message, cancellationToken) : AnswerAsync(cache, message, next, cancellationToken);
+
+    private async ValueTask<AskQuestionResult> AnswerAsync(
+        IAnswerCache answers,
         AskQuestionCommand message,
         MessageHandlerDelegate<AskQuestionCommand, AskQuestionResult> next,
         CancellationToken cancellationToken)
     {
         var key = AnswerCacheKey.For(_options, message.Text!);
-        var answer = await cache.GetOrAddAsync(
+        var answer = await answers.GetOrAddAsync(
             key,
             async shared => (await next(message, shared)).Text,
             cancellationToken);
@@ -38,43 +46,42 @@ public sealed class AnswerCacheBehaviour(IAnswerCache cache, IOptions<LlmOptions
 /// <summary>
 /// The same for streamed answers: a cached answer is streamed in one piece; otherwise the provider's pieces pass
 /// through as they come, and the answer is cached only once the stream has ended normally, so a broken or
-/// abandoned stream never leaves half an answer behind.
+/// abandoned stream never leaves half an answer behind. Every piece says whether the cache served it.
 /// </summary>
-public sealed class StreamAnswerCacheBehaviour(IAnswerCache cache, IOptions<LlmOptions> options, ChatbotMetrics metrics)
-    : IStreamPipelineBehavior<StreamQuestionCommand, string>
+public sealed class StreamAnswerCacheBehaviour(IOptions<LlmOptions> options, ChatbotMetrics metrics, IAnswerCache? cache = null)
+    : IStreamPipelineBehavior<StreamQuestionCommand, AnswerPiece>
 {
     private readonly LlmOptions _options = options.Value;
 
-    public IAsyncEnumerable<string> Handle(
+    public IAsyncEnumerable<AnswerPiece> Handle(
         StreamQuestionCommand message,
-        StreamHandlerDelegate<StreamQuestionCommand, string> next,
+        StreamHandlerDelegate<StreamQuestionCommand, AnswerPiece> next,
         CancellationToken cancellationToken) =>
-        StreamAsync(message, next, cancellationToken);
+        cache is null ? next(message, cancellationToken) : StreamAsync(cache, message, next, cancellationToken);
 
-    private async IAsyncEnumerable<string> StreamAsync(
+    private async IAsyncEnumerable<AnswerPiece> StreamAsync(
+        IAnswerCache answers,
         StreamQuestionCommand message,
-        StreamHandlerDelegate<StreamQuestionCommand, string> next,
+        StreamHandlerDelegate<StreamQuestionCommand, AnswerPiece> next,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var key = AnswerCacheKey.For(_options, message.Text!);
-        var cached = await cache.GetAsync(key, cancellationToken);
+        var cached = await answers.GetAsync(key, cancellationToken);
         metrics.CacheLookup(cached is not null);
         if (cached is not null)
         {
-            message.Cache = CacheOutcome.Hit;
-            yield return cached;
+            yield return new AnswerPiece(cached, CacheOutcome.Hit);
             yield break;
         }
 
-        message.Cache = CacheOutcome.Miss;
         var answer = new StringBuilder();
         await foreach (var piece in next(message, cancellationToken).WithCancellation(cancellationToken))
         {
-            answer.Append(piece);
-            yield return piece;
+            answer.Append(piece.Text);
+            yield return piece with { Cache = CacheOutcome.Miss };
         }
 
         // Only reached when the provider's stream ended normally and the client read it to the end.
-        await cache.SetAsync(key, answer.ToString(), cancellationToken);
+        await answers.SetAsync(key, answer.ToString(), cancellationToken);
     }
 }

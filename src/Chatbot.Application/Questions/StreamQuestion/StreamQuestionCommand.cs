@@ -11,14 +11,13 @@ using Microsoft.Extensions.Options;
 namespace Chatbot.Application.Questions.StreamQuestion;
 
 /// <summary>Ask the configured model one question and get its answer in pieces as they come.</summary>
-public sealed record StreamQuestionCommand(string? Text) : IStreamCommand<string>
-{
-    /// <summary>
-    /// Set by the answer cache before the first piece (the headers of a stream go out with it);
-    /// <see cref="CacheOutcome.None"/> when the cache is off.
-    /// </summary>
-    public CacheOutcome Cache { get; set; }
-}
+public sealed record StreamQuestionCommand(string? Text) : IStreamCommand<AnswerPiece>;
+
+/// <summary>
+/// A piece of a streamed answer, and whether the answer cache served it (<see cref="CacheOutcome.None"/> when the
+/// cache is off): the first piece tells, and the stream's headers go out with it.
+/// </summary>
+public readonly record struct AnswerPiece(string Text, CacheOutcome Cache = CacheOutcome.None);
 
 public sealed class StreamQuestionCommandValidator : AbstractValidator<StreamQuestionCommand>
 {
@@ -26,14 +25,14 @@ public sealed class StreamQuestionCommandValidator : AbstractValidator<StreamQue
 }
 
 public sealed class StreamQuestionHandler(IChatCompletionProvider provider, IOptions<LlmOptions> options, ChatbotMetrics metrics)
-    : IStreamCommandHandler<StreamQuestionCommand, string>
+    : IStreamCommandHandler<StreamQuestionCommand, AnswerPiece>
 {
     private readonly LlmOptions _options = options.Value;
 
-    public IAsyncEnumerable<string> Handle(StreamQuestionCommand command, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<AnswerPiece> Handle(StreamQuestionCommand command, CancellationToken cancellationToken) =>
         CountFailures(provider.StreamAsync(QuestionConversation.Build(_options, command.Text!), cancellationToken), cancellationToken);
 
-    private async IAsyncEnumerable<string> CountFailures(
+    private async IAsyncEnumerable<AnswerPiece> CountFailures(
         IAsyncEnumerable<string> pieces, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var enumerator = pieces.GetAsyncEnumerator(cancellationToken);
@@ -52,7 +51,7 @@ public sealed class StreamQuestionHandler(IChatCompletionProvider provider, IOpt
                 throw;
             }
 
-            yield return enumerator.Current;
+            yield return new AnswerPiece(enumerator.Current);
         }
     }
 }

@@ -28,17 +28,17 @@ public sealed class AnswerCacheBehaviourTests
         return ValueTask.FromResult(new AskQuestionResult("answer to " + command.Text));
     }
 
-    private AnswerCacheBehaviour Behaviour() => new(_cache, MsOptions.Create(Llm), Metrics);
+    private AnswerCacheBehaviour Behaviour() => new(MsOptions.Create(Llm), Metrics, _cache);
 
-    private StreamAnswerCacheBehaviour StreamBehaviour() => new(_cache, MsOptions.Create(Llm), Metrics);
+    private StreamAnswerCacheBehaviour StreamBehaviour() => new(MsOptions.Create(Llm), Metrics, _cache);
 
-    private static async IAsyncEnumerable<string> Pieces(
+    private static async IAsyncEnumerable<AnswerPiece> Pieces(
         IEnumerable<string> pieces, Exception? thenFail = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var piece in pieces)
         {
             await Task.Yield();
-            yield return piece;
+            yield return new AnswerPiece(piece);
         }
 
         if (thenFail is not null)
@@ -47,9 +47,9 @@ public sealed class AnswerCacheBehaviourTests
         }
     }
 
-    private static async Task<List<string>> ReadAll(IAsyncEnumerable<string> pieces)
+    private static async Task<List<AnswerPiece>> ReadAll(IAsyncEnumerable<AnswerPiece> pieces)
     {
-        var read = new List<string>();
+        var read = new List<AnswerPiece>();
         await foreach (var piece in pieces)
         {
             read.Add(piece);
@@ -78,8 +78,7 @@ public sealed class AnswerCacheBehaviourTests
 
         var read = await ReadAll(StreamBehaviour().Handle(command, (_, _) => throw new AssertionException("the provider was asked"), CancellationToken.None));
 
-        read.Should().Equal("the cached answer");
-        command.Cache.Should().Be(CacheOutcome.Hit);
+        read.Should().Equal(new AnswerPiece("the cached answer", CacheOutcome.Hit));
     }
 
     [Test]
@@ -89,8 +88,7 @@ public sealed class AnswerCacheBehaviourTests
 
         var read = await ReadAll(StreamBehaviour().Handle(command, (_, ct) => Pieces(["The ", "answer."], cancellationToken: ct), CancellationToken.None));
 
-        read.Should().Equal("The ", "answer.");
-        command.Cache.Should().Be(CacheOutcome.Miss);
+        read.Should().Equal(new AnswerPiece("The ", CacheOutcome.Miss), new AnswerPiece("answer.", CacheOutcome.Miss));
         _cache.Stored[AnswerCacheKey.For(Llm, "hi")].Should().Be("The answer.");
     }
 
@@ -114,6 +112,20 @@ public sealed class AnswerCacheBehaviourTests
         }
 
         _cache.Stored.Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task With_the_cache_off_a_question_passes_straight_through()
+    {
+        var behaviour = new AnswerCacheBehaviour(MsOptions.Create(Llm), Metrics);
+        var streamBehaviour = new StreamAnswerCacheBehaviour(MsOptions.Create(Llm), Metrics);
+
+        var answer = await behaviour.Handle(new AskQuestionCommand("hi"), Handler, CancellationToken.None);
+        var pieces = await ReadAll(streamBehaviour.Handle(new StreamQuestionCommand("hi"), (_, ct) => Pieces(["The ", "answer."], cancellationToken: ct), CancellationToken.None));
+
+        answer.Should().Be(new AskQuestionResult("answer to hi") { Cache = CacheOutcome.None });
+        pieces.Should().Equal(new AnswerPiece("The "), new AnswerPiece("answer."));
+        _handlerCalls.Should().Be(1);
     }
 
     /// <summary>Keeps answers in a dictionary; no single flight, which is the adapter's business.</summary>

@@ -65,7 +65,8 @@ public sealed class AnswerCacheMemoryLimitTests
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddGateway(GatewayOptions.Read(configuration));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddInfrastructure(ServiceSettings.Read(configuration));
         return services.BuildServiceProvider();
     }
 }

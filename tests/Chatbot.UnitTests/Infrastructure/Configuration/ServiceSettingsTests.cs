@@ -5,11 +5,11 @@ using StackExchange.Redis;
 
 namespace Chatbot.UnitTests.Infrastructure.Configuration;
 
-/// <summary>REDIS_URL, CACHE_TTL_SECONDS, API_KEYS, API_KEYS_FILE and RATE_LIMIT_PER_MINUTE as GatewayOptions reads them.</summary>
-public sealed class GatewayOptionsTests
+/// <summary>REDIS_URL, CACHE_TTL_SECONDS, API_KEYS, API_KEYS_FILE and RATE_LIMIT_PER_MINUTE as ServiceSettings reads them.</summary>
+public sealed class ServiceSettingsTests
 {
-    private static GatewayOptions Read(params (string Key, string? Value)[] settings) =>
-        GatewayOptions.Read(new ConfigurationBuilder()
+    private static ServiceSettings Read(params (string Key, string? Value)[] settings) =>
+        ServiceSettings.Read(new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build());
 
@@ -24,10 +24,10 @@ public sealed class GatewayOptionsTests
     {
         var options = Read();
 
-        options.Redis.Should().BeNull();
-        options.CacheEnabled.Should().BeFalse();
-        options.ApiKeysRequired.Should().BeFalse();
-        options.RateLimitPerMinute.Should().Be(0);
+        options.Redis.Configuration.Should().BeNull();
+        options.Cache.Enabled.Should().BeFalse();
+        options.ClientKeys.Required.Should().BeFalse();
+        options.RateLimit.PerMinute.Should().Be(0);
     }
 
     [Test]
@@ -35,16 +35,16 @@ public sealed class GatewayOptionsTests
     {
         var options = Read(("REDIS_URL", ""), ("CACHE_TTL_SECONDS", ""), ("API_KEYS", ""), ("API_KEYS_FILE", " "), ("RATE_LIMIT_PER_MINUTE", ""));
 
-        options.Redis.Should().BeNull();
-        options.CacheEnabled.Should().BeFalse();
-        options.ApiKeysRequired.Should().BeFalse();
-        options.RateLimitPerMinute.Should().Be(0);
+        options.Redis.Configuration.Should().BeNull();
+        options.Cache.Enabled.Should().BeFalse();
+        options.ClientKeys.Required.Should().BeFalse();
+        options.RateLimit.PerMinute.Should().Be(0);
     }
 
     [Test]
     public void A_redis_url_gives_host_port_user_password_and_database()
     {
-        var redis = Read(("REDIS_URL", "redis://app:p%40ss@cache.internal:6380/2")).Redis!;
+        var redis = Read(("REDIS_URL", "redis://app:p%40ss@cache.internal:6380/2")).Redis.Configuration!;
 
         redis.EndPoints.Should().ContainSingle().Which.Should().Be(new System.Net.DnsEndPoint("cache.internal", 6380));
         redis.User.Should().Be("app");
@@ -56,7 +56,7 @@ public sealed class GatewayOptionsTests
     [Test]
     public void Rediss_means_tls_a_missing_port_is_6379_and_a_password_may_come_alone()
     {
-        var redis = Read(("REDIS_URL", "rediss://:secret@cache.example.com")).Redis!;
+        var redis = Read(("REDIS_URL", "rediss://:secret@cache.example.com")).Redis.Configuration!;
 
         redis.Ssl.Should().BeTrue();
         redis.EndPoints.Should().ContainSingle().Which.Should().Be(new System.Net.DnsEndPoint("cache.example.com", 6379));
@@ -67,7 +67,7 @@ public sealed class GatewayOptionsTests
     [Test]
     public void A_stackexchange_configuration_string_is_taken_as_it_is_and_keeps_its_own_timeouts()
     {
-        var redis = Read(("REDIS_URL", "one:7000,two:7001,password=pw,connectTimeout=9000")).Redis!;
+        var redis = Read(("REDIS_URL", "one:7000,two:7001,password=pw,connectTimeout=9000")).Redis.Configuration!;
 
         redis.EndPoints.Should().HaveCount(2);
         redis.Password.Should().Be("pw");
@@ -77,7 +77,7 @@ public sealed class GatewayOptionsTests
     [Test]
     public void Redis_is_set_up_to_outlive_outages_never_giving_up_and_never_queueing()
     {
-        var redis = Read(("REDIS_URL", "redis://localhost:6379")).Redis!;
+        var redis = Read(("REDIS_URL", "redis://localhost:6379")).Redis.Configuration!;
 
         redis.AbortOnConnectFail.Should().BeFalse();
         redis.BacklogPolicy.Should().BeSameAs(BacklogPolicy.FailFast);
@@ -117,7 +117,7 @@ public sealed class GatewayOptionsTests
     [TestCase("2592000", 2592000)]
     public void CACHE_TTL_SECONDS_is_whole_seconds_up_to_30_days(string value, int seconds)
     {
-        Read(("CACHE_TTL_SECONDS", value)).CacheTimeToLive.Should().Be(TimeSpan.FromSeconds(seconds));
+        Read(("CACHE_TTL_SECONDS", value)).Cache.TimeToLive.Should().Be(TimeSpan.FromSeconds(seconds));
     }
 
     [TestCase(null, 64)]
@@ -127,7 +127,7 @@ public sealed class GatewayOptionsTests
     [TestCase("65536", 65536)]
     public void CACHE_MEMORY_MB_bounds_the_answers_kept_in_memory_64_MB_unless_set(string? value, int megabytes)
     {
-        Read(("CACHE_MEMORY_MB", value)).CacheMemoryLimitBytes.Should().Be(megabytes * 1024L * 1024L);
+        Read(("CACHE_MEMORY_MB", value)).Cache.MemoryLimitBytes.Should().Be(megabytes * 1024L * 1024L);
     }
 
     [TestCase("CACHE_MEMORY_MB", "0")]
@@ -148,7 +148,7 @@ public sealed class GatewayOptionsTests
     [Test]
     public void API_KEYS_are_comma_separated_trimmed_and_deduplicated()
     {
-        var keys = Read(("API_KEYS", " alpha-key-0123456789 ,beta-key-0123456789,alpha-key-0123456789,")).ApiKeys;
+        var keys = Read(("API_KEYS", " alpha-key-0123456789 ,beta-key-0123456789,alpha-key-0123456789,")).ClientKeys.Keys;
 
         keys.Count.Should().Be(2);
         keys.TryMatch("alpha-key-0123456789", out _).Should().BeTrue();
@@ -177,7 +177,7 @@ public sealed class GatewayOptionsTests
         {
             File.WriteAllText(file, "# billing\n\n  file-key-0123456789  \n#not-a-key-0123456789\n");
 
-            var keys = Read(("API_KEYS", "env-key-0123456789"), ("API_KEYS_FILE", file)).ApiKeys;
+            var keys = Read(("API_KEYS", "env-key-0123456789"), ("API_KEYS_FILE", file)).ClientKeys.Keys;
 
             keys.Count.Should().Be(2);
             keys.TryMatch("file-key-0123456789", out _).Should().BeTrue();

@@ -10,6 +10,7 @@ using Chatbot.Application.Common.Behaviours;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.AskQuestion;
+using Chatbot.Application.Questions.Caching;
 using Chatbot.Infrastructure;
 using Chatbot.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -23,8 +24,8 @@ using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace Chatbot.Api;
 
-/// <summary>The composition root: what Program.cs wires, in order.</summary>
-public static partial class ChatbotApi
+/// <summary>The Api's composition root: the HTTP host, the mediator's pipeline, and the middleware in order.</summary>
+public static partial class DependencyInjection
 {
     /// <summary>What the service calls itself in its telemetry (OpenTelemetry's <c>service.name</c>).</summary>
     public const string ServiceName = "chatbot-api";
@@ -32,8 +33,10 @@ public static partial class ChatbotApi
     public const string DefaultUrl = "http://localhost:8000";
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    public static WebApplicationBuilder AddChatbotApi(this WebApplicationBuilder builder)
+    /// <summary>Kestrel, logging, the layers below, the mediator and the HTTP surface, as <paramref name="settings"/> say.</summary>
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder, ServiceSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         // Listen on port 8000 unless ASPNETCORE_URLS, --urls or ASPNETCORE_HTTP_PORTS say otherwise.
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
@@ -71,27 +74,28 @@ public static partial class ChatbotApi
                 blockWhenFull: true));
 
         var services = builder.Services;
-        var gateway = GatewayOptions.Read(builder.Configuration);
         services.AddApplication();
-        services.AddInfrastructure();
+        services.AddInfrastructure(settings);
+
+        // The pipeline's order, outermost first, written only here: validation, then the answer cache. A behaviour
+        // whose feature is off passes the message straight through.
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.Assemblies = [typeof(AskQuestionCommand)];
-            options.PipelineBehaviors = [typeof(ValidationBehaviour<,>)];
-            options.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(ValidationBehaviour<,>), typeof(AnswerCacheBehaviour)];
+            options.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>), typeof(StreamAnswerCacheBehaviour)];
         });
 
-        // After AddMediator (the cache runs inside validation); each feature is registered only when it is on.
-        services.AddGateway(gateway);
-        if (gateway.ApiKeysRequired)
+        // Each feature is registered only when it is on.
+        if (settings.ClientKeys.Required)
         {
-            services.AddClientApiKeys(gateway.ApiKeys);
+            services.AddClientApiKeys(settings.ClientKeys.Keys);
         }
 
-        if (gateway.RateLimitPerMinute > 0)
+        if (settings.RateLimit.Enabled)
         {
-            services.AddClientRateLimits(gateway.RateLimitPerMinute);
+            services.AddClientRateLimits(settings.RateLimit.PerMinute);
         }
 
         services.AddControllers()
@@ -100,7 +104,7 @@ public static partial class ChatbotApi
         services.AddProblemDetailsEverywhere();
         services.AddChatbotOpenApi();
 
-        if (ApiOptions.Read(builder.Configuration).Metrics)
+        if (settings.Hosting.Metrics)
         {
             services.AddOpenTelemetry()
                 .ConfigureResource(resource => resource.AddService(ServiceName))
@@ -121,17 +125,16 @@ public static partial class ChatbotApi
         services.AddSingleton<ProcessMemorySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<ProcessMemorySampler>());
         services.AddHealthChecks();
-        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
-        {
-            // Kestrel stops taking requests on SIGTERM and lets those in flight finish, up to this long.
-            host.ShutdownTimeout = ApiOptions.Read(configuration).ShutdownTimeout;
-        });
+        // Kestrel stops taking requests on SIGTERM and lets those in flight finish, up to this long.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.Hosting.ShutdownTimeout);
         return builder;
     }
 
-    public static WebApplication UseChatbotApi(this WebApplication app)
+    /// <summary>The middleware in order, then the endpoints. <paramref name="dotEnvFile"/> is the .env file read, if any.</summary>
+    public static WebApplication UseApi(this WebApplication app, ServiceSettings settings, string? dotEnvFile)
     {
-        var options = ApiOptions.Read(app.Configuration);
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = settings.Hosting;
         if (options.PerformanceHeaders)
         {
             app.UseMiddleware<PerformanceHeadersMiddleware>();
@@ -159,18 +162,17 @@ public static partial class ChatbotApi
         app.UseChatbotOpenApi();
 
         // A wrong key still counts against its IP address: authentication, then the limiter, then the 401.
-        var gateway = app.Services.GetRequiredService<GatewayOptions>();
-        if (gateway.ApiKeysRequired)
+        if (settings.ClientKeys.Required)
         {
             app.UseAuthentication();
         }
 
-        if (gateway.RateLimitPerMinute > 0)
+        if (settings.RateLimit.Enabled)
         {
             app.UseRateLimiter();
         }
 
-        if (gateway.ApiKeysRequired)
+        if (settings.ClientKeys.Required)
         {
             app.UseAuthorization();
         }
@@ -186,14 +188,23 @@ public static partial class ChatbotApi
             app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription().DisableRateLimiting();
         }
 
-        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app, settings, dotEnvFile));
         return app;
     }
 
-    private static void LogStarted(WebApplication app)
+    private static void LogStarted(WebApplication app, ServiceSettings settings, string? dotEnvFile)
     {
         var options = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILogger<HealthController>>();
+        if (dotEnvFile is null)
+        {
+            LogNoDotEnv(logger);
+        }
+        else
+        {
+            LogDotEnv(logger, dotEnvFile);
+        }
+
         if (options.Provider == "echo")
         {
             // The echo provider calls nothing: no base URL or key to speak of.
@@ -209,14 +220,19 @@ public static partial class ChatbotApi
             LogNoKey(logger, options.Provider);
         }
 
-        var gateway = app.Services.GetRequiredService<GatewayOptions>();
-        var shared = gateway.SharedRedis is null ? "in this instance" : "in Redis at " + gateway.RedisEndpoints;
+        var shared = settings.SharedRedis is null ? "in this instance" : "in Redis at " + settings.Redis.Endpoints;
         LogGateway(
             logger,
-            gateway.CacheEnabled ? $"{gateway.CacheTimeToLive.TotalSeconds:0} s, {shared}" : "off",
-            gateway.ApiKeysRequired ? $"required ({gateway.ApiKeys.Count} accepted)" : "not required",
-            gateway.RateLimitPerMinute > 0 ? $"{gateway.RateLimitPerMinute} per minute per client, {shared}" : "off");
+            settings.Cache.Enabled ? $"{settings.Cache.TimeToLive.TotalSeconds:0} s, {shared}" : "off",
+            settings.ClientKeys.Required ? $"required ({settings.ClientKeys.Keys.Count} accepted)" : "not required",
+            settings.RateLimit.Enabled ? $"{settings.RateLimit.PerMinute} per minute per client, {shared}" : "off");
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Settings from the environment and {DotEnvFile} (the environment wins)")]
+    private static partial void LogDotEnv(ILogger logger, string dotEnvFile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Settings from the environment only: no .env file in the working directory or its parents")]
+    private static partial void LogNoDotEnv(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving with provider {Provider}, model {Model}, base URL {BaseUrl}, API key {ApiKey}")]
     private static partial void LogServing(ILogger logger, string provider, string model, string baseUrl, string apiKey);
