@@ -93,7 +93,7 @@ public static class DependencyInjection
     private static void AddOpenAiCompatibleHttpClient(this IServiceCollection services)
     {
         services.AddSingleton<ProviderResiliencePolicies>();
-        services.AddTransient<UpstreamFailureHandler>();
+        services.AddTransient<ProviderFailureHandler>();
         services.AddTransient<ProviderResponseGuard>();
         services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, (sp, client) =>
             {
@@ -114,7 +114,7 @@ public static class DependencyInjection
             // IHttpClientFactory's two logging handlers open a logging scope on every call and their lines are
             // filtered out anyway; the service logs failures and retries itself and counts every call in its metrics.
             .RemoveAllLoggers()
-            .AddHttpMessageHandler<UpstreamFailureHandler>()
+            .AddHttpMessageHandler<ProviderFailureHandler>()
             .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().RetryAroundTimeout)
             .AddHttpMessageHandler<ProviderResponseGuard>();
     }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Chatbot.Api.Contracts;
 using Chatbot.Api.ErrorHandling;
-using Chatbot.Application.Chat;
+using Chatbot.Application.Chat.CompleteChat;
+using Chatbot.Application.Chat.StreamChat;
 using Chatbot.Application.Options;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
@@ -57,7 +58,8 @@ public sealed partial class OpenAiCompatibleController(
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] OpenAiChatRequest? request,
         CancellationToken cancellationToken)
     {
-        var messages = request?.Messages?.Select(m => new ChatMessageInput(m.Role, m.Text())).ToList();
+        // Model binding's validation let only known roles and string (or text-part) contents through.
+        var messages = request?.Messages?.Select(m => new Domain.Chat.ChatMessage(OpenAiRoles.ToDomain[m!.Role!], m.Text()!)).ToList();
         var maxTokens = request?.MaxTokens ?? request?.MaxCompletionTokens;
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();

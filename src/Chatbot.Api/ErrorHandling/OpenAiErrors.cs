@@ -15,10 +15,11 @@ public static class OpenAiErrors
     {
         if (exception is RequestValidationException validation)
         {
+            // The use case's rules speak the domain's words; the wire's names and OpenAI's phrasing are added here.
             var (param, messages) = validation.Errors.First();
-            return validation.Errors.ContainsKey("model")
-                ? (StatusCodes.Status404NotFound, Error(validation.Errors["model"][0], "invalid_request_error", "model", "model_not_found"))
-                : (StatusCodes.Status400BadRequest, InvalidRequest(messages[0], OpenAiName(param)));
+            return validation.Errors.TryGetValue("model", out var model)
+                ? (StatusCodes.Status404NotFound, Error(model[0] + " GET /v1/models lists it.", "invalid_request_error", "model", "model_not_found"))
+                : (StatusCodes.Status400BadRequest, InvalidRequest($"Invalid '{WireName(param)}': {messages[0]}", WireName(param)));
         }
 
         var problem = ProblemDetailsExceptionHandler.Map(exception);
@@ -26,8 +27,9 @@ public static class OpenAiErrors
         return (status, Error(problem.Detail ?? ProblemTexts.ForStatus(status), TypeFor(status), null, null));
     }
 
-    // The application's property names as OpenAI's JSON spells them.
-    private static string OpenAiName(string param) => param == "maxTokens" ? "max_tokens" : param;
+    // The application's property path as OpenAI's JSON spells it: "maxTokens" is "max_tokens", "messages[2].content" stays.
+    private static string WireName(string path) =>
+        string.Join('.', path.Split('.').Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName));
 
     /// <summary>OpenAI's own answer to a wrong key, so its SDKs raise their authentication error.</summary>
     public static OpenAiErrorResponse InvalidApiKey() =>

@@ -1,4 +1,3 @@
-using Chatbot.Application.Chat;
 using FluentValidation;
 
 namespace Chatbot.Api.Contracts.Validation;
@@ -11,8 +10,6 @@ namespace Chatbot.Api.Contracts.Validation;
 /// </summary>
 public sealed class OpenAiChatRequestValidator : AbstractValidator<OpenAiChatRequest>
 {
-    private static readonly string RoleNames = string.Join(", ", ChatLimits.Roles.Keys);
-
     public OpenAiChatRequestValidator()
     {
         RuleFor(r => r.Messages)
@@ -26,8 +23,8 @@ public sealed class OpenAiChatRequestValidator : AbstractValidator<OpenAiChatReq
             .ChildRules(message =>
             {
                 message.RuleFor(m => m.Role)
-                    .Must(role => role is not null && ChatLimits.Roles.ContainsKey(role))
-                    .WithMessage($"'role' must be one of {RoleNames}.")
+                    .Must(role => role is not null && OpenAiRoles.ToDomain.ContainsKey(role))
+                    .WithMessage($"'role' must be one of {OpenAiRoles.Names}.")
                     .OverridePropertyName("role");
                 message.RuleFor(m => m.Text())
                     .NotNull().WithMessage("'content' must be a string or an array of text parts.")

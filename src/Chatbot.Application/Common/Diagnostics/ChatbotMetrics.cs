@@ -11,7 +11,7 @@ public sealed class ChatbotMetrics
 {
     public const string MeterName = "Chatbot";
 
-    private readonly Counter<long> _upstreamCalls;
+    private readonly Counter<long> _providerCalls;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _providerFailures;
     private readonly Counter<long> _tokens;
@@ -21,7 +21,7 @@ public sealed class ChatbotMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        _upstreamCalls = meter.CreateCounter<long>(
+        _providerCalls = meter.CreateCounter<long>(
             "chatbot.upstream.calls", "{call}", "Calls made to the LLM provider, one per attempt, by provider, status and attempt.");
         _retries = meter.CreateCounter<long>(
             "chatbot.upstream.retries", "{retry}", "Attempts repeated after a transient failure, by provider and reason.");
@@ -34,8 +34,8 @@ public sealed class ChatbotMetrics
     }
 
     /// <param name="status">The HTTP status code, or <c>timeout</c> / <c>connection_error</c>.</param>
-    public void UpstreamCall(string provider, string status, int attempt) =>
-        _upstreamCalls.Add(1, new("provider", provider), new("status", status), new("attempt", attempt));
+    public void ProviderCall(string provider, string status, int attempt) =>
+        _providerCalls.Add(1, new("provider", provider), new("status", status), new("attempt", attempt));
 
     public void Retry(string provider, string reason) =>
         _retries.Add(1, new("provider", provider), new("reason", reason));

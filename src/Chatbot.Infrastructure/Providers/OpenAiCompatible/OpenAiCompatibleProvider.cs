@@ -265,7 +265,7 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
 
         private static ProviderException? ErrorIn(ReadOnlySpan<byte> data) =>
             ProviderErrorBody.StatusOf(data.ToArray()) is { } status
-                ? UpstreamFailureHandler.ToException(status, retryAfter: null, $"The provider sent an error in the stream (as HTTP {(int)status}).")
+                ? ProviderFailureHandler.ToException(status, retryAfter: null, $"The provider sent an error in the stream (as HTTP {(int)status}).")
                 : null;
     }
 }

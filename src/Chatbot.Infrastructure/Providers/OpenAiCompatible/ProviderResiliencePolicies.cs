@@ -30,7 +30,7 @@ public sealed partial class ProviderResiliencePolicies
             TimeoutStrategy.Optimistic,
             (context, _, _, _) =>
             {
-                metrics.UpstreamCall(o.Provider, "timeout", AttemptCounter.Current(context));
+                metrics.ProviderCall(o.Provider, "timeout", AttemptCounter.Current(context));
                 return Task.CompletedTask;
             });
         Retry = HttpPolicyExtensions.HandleTransientHttpError()

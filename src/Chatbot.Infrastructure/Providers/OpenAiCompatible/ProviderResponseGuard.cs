@@ -45,15 +45,15 @@ public sealed class ProviderResponseGuard(IOptions<LlmOptions> options, ChatbotM
         }
         catch (HttpRequestException)
         {
-            metrics.UpstreamCall(_provider, "connection_error", attempt);
+            metrics.ProviderCall(_provider, "connection_error", attempt);
             throw;
         }
 
         var code = (int)response.StatusCode;
-        metrics.UpstreamCall(_provider, code is >= 0 and < 600 ? StatusLabels[code] : "other", attempt);
+        metrics.ProviderCall(_provider, code is >= 0 and < 600 ? StatusLabels[code] : "other", attempt);
         if (!response.IsSuccessStatusCode)
         {
-            // Classified by status alone (UpstreamFailureHandler); the body is never read.
+            // Classified by status alone (ProviderFailureHandler); the body is never read.
             return response;
         }
 

@@ -6,7 +6,7 @@ using static Chatbot.UnitTests.TestSupport.ScriptedHttpMessageHandler;
 namespace Chatbot.UnitTests.Infrastructure.Providers.OpenAiCompatible;
 
 /// <summary>
-/// <c>ProviderResilienceHandler</c> and <c>UpstreamFailureHandler</c> as <c>AddInfrastructure</c> wires them
+/// <c>ProviderResilienceHandler</c> and <c>ProviderFailureHandler</c> as <c>AddInfrastructure</c> wires them
 /// into the provider's named HttpClient, with the network replaced by a scripted handler.
 /// </summary>
 public sealed class ProviderResiliencePipelineTests

@@ -11,7 +11,7 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// into typed <see cref="ProviderException"/>s, classifying by HTTP status before anyone reads the body
 /// (providers' error bodies come in every shape: an object, a numeric <c>code</c>, a JSON array, plain text).
 /// </summary>
-public sealed class UpstreamFailureHandler(TimeProvider timeProvider, IOptions<LlmOptions> options) : DelegatingHandler
+public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<LlmOptions> options) : DelegatingHandler
 {
     private readonly LlmOptions _options = options.Value;
 

@@ -1,0 +1,7 @@
+using Chatbot.Application.Chat.Common;
+using Chatbot.Application.Options;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Application.Chat.CompleteChat;
+
+public sealed class CompleteChatCommandValidator(IOptions<LlmOptions> options) : ChatCommandValidator<CompleteChatCommand>(options);

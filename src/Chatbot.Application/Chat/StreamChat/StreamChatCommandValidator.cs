@@ -1,0 +1,7 @@
+using Chatbot.Application.Chat.Common;
+using Chatbot.Application.Options;
+using Microsoft.Extensions.Options;
+
+namespace Chatbot.Application.Chat.StreamChat;
+
+public sealed class StreamChatCommandValidator(IOptions<LlmOptions> options) : ChatCommandValidator<StreamChatCommand>(options);
