@@ -11,6 +11,13 @@ public static class JsonTypeNames
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(path);
+
+        // Options not yet used by a serializer have no resolver: read their contract through a copy that has one.
+        if (options.TypeInfoResolver is null)
+        {
+            options = new JsonSerializerOptions(options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        }
+
         var type = root;
         foreach (var segment in Segments(path))
         {
