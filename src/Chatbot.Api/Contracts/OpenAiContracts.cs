@@ -38,6 +38,7 @@ public sealed record OpenAiChatMessage
     public string? Role { get; init; }
 
     [JsonPropertyName("content")]
+    [JsonConverter(typeof(Utf8CheckedJsonElementConverter))]
     public JsonElement Content { get; init; }
 
     /// <summary>The text of the content: the string, or the text parts joined; null for anything else.</summary>

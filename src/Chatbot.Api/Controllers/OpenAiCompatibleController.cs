@@ -108,7 +108,7 @@ public sealed partial class OpenAiCompatibleController(
                 LogStreamFailed(logger, ex);
             }
 
-            await ServerSentEvents.WriteErrorAsync(Response, OpenAiErrors.From(ex).Body, cancellationToken);
+            await ServerSentEvents.WriteErrorAsync(Response, ErrorShape.StreamErrorPayload(HttpContext, ex), cancellationToken);
             return new EmptyResult();
         }
 

@@ -83,19 +83,11 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
                 LogStreamFailed(logger, ex);
             }
 
-            await WriteErrorAsync(ex, cancellationToken);
+            await ServerSentEvents.WriteErrorAsync(Response, ErrorShape.StreamErrorPayload(HttpContext, ex), cancellationToken);
             return;
         }
 
         await ServerSentEvents.WriteDoneAsync(Response, cancellationToken);
-    }
-
-    private async Task WriteErrorAsync(Exception exception, CancellationToken cancellationToken)
-    {
-        var problem = ProblemDetailsExceptionHandler.Map(exception);
-        problem.Title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status ?? 500);
-        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? HttpContext.TraceIdentifier;
-        await ServerSentEvents.WriteErrorAsync(Response, problem, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer stream failed after its first piece")]

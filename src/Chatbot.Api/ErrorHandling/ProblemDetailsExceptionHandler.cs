@@ -1,4 +1,3 @@
-using System.Globalization;
 using Chatbot.Application.Common.Exceptions;
 using Chatbot.Domain.Providers;
 using Microsoft.AspNetCore.Diagnostics;
@@ -6,10 +5,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Chatbot.Api.ErrorHandling;
 
-/// <summary>The one table of exception → status and problem details. Nothing of the exception reaches the client.</summary>
-public sealed partial class ProblemDetailsExceptionHandler(
-    IProblemDetailsService problemDetailsService,
-    ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+/// <summary>
+/// The one table of exception → status and problem details; <see cref="ErrorShape"/> writes the answer in the path's
+/// shape. Nothing of the exception reaches the client.
+/// </summary>
+public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -28,34 +28,14 @@ public sealed partial class ProblemDetailsExceptionHandler(
                 LogProviderFailure(logger, provider.Kind, problem.Status ?? 0, provider.Message);
                 break;
             // StreamShutdown has logged the cut.
-            case RequestValidationException or BadHttpRequestException or StreamCutByShutdownException:
+            case RequestValidationException or RequestBodyException or BadHttpRequestException or StreamCutByShutdownException:
                 break;
             default:
                 LogUnexpected(logger, exception);
                 break;
         }
 
-        if (exception is ProviderRateLimitedException { RetryAfter: { } retryAfter })
-        {
-            httpContext.Response.Headers.RetryAfter =
-                Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (OpenAiErrors.AppliesTo(httpContext))
-        {
-            var (status, body) = OpenAiErrors.From(exception);
-            httpContext.Response.StatusCode = status;
-            await httpContext.Response.WriteAsJsonAsync(body, ApiJson.Options, cancellationToken);
-            return true;
-        }
-
-        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
-        return await problemDetailsService.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = problem,
-            Exception = exception,
-        });
+        return await ErrorShape.WriteAsync(httpContext, exception);
     }
 
     public static ProblemDetails Map(Exception exception) => exception switch
@@ -72,6 +52,7 @@ public sealed partial class ProblemDetailsExceptionHandler(
         ProviderUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ProviderUnavailable),
         ProviderTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, ProblemTexts.ProviderTimeout),
         StreamCutByShutdownException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ServiceStopping),
+        RequestBodyException body => Problem(StatusCodes.Status400BadRequest, RequestBodyException.Text(body.Fault)),
         BadHttpRequestException bad => Problem(bad.StatusCode, ProblemTexts.ForStatus(bad.StatusCode)),
         _ => Problem(StatusCodes.Status500InternalServerError, ProblemTexts.Internal),
     };

@@ -11,6 +11,8 @@ public static class ProblemTexts
     public const string Internal = "Internal server error occurred";
     public const string Validation = "One or more validation errors occurred.";
     public const string MalformedJson = "The request body is not valid JSON.";
+    public const string InvalidUtf8 = "The request body is not valid UTF-8: a JSON string holds bytes that are not UTF-8 text.";
+    public const string BodyNotAnObject = "The request body must be a JSON object.";
 
     /// <summary>A stream cut because the service is stopping (SHUTDOWN_TIMEOUT), unlike <see cref="ProviderUnavailable"/>.</summary>
     public const string ServiceStopping = "The service is shutting down; please try again.";

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
 using Chatbot.Api.ErrorHandling;
 using Chatbot.Api.Security;
@@ -23,7 +22,7 @@ public static class ClientRateLimitSetup
         {
             options.GlobalLimiter = clients.WithTranslatedKey<HttpContext>(ClientOf, leaveOpen: true);
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, cancellationToken) => RejectAsync(context, permitsPerMinute, cancellationToken);
+            options.OnRejected = (context, _) => RejectAsync(context, permitsPerMinute);
         });
         return services;
     }
@@ -41,22 +40,11 @@ public static class ClientRateLimitSetup
         return "ip:" + (address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, int permitsPerMinute, CancellationToken cancellationToken)
+    private static async ValueTask RejectAsync(OnRejectedContext context, int permitsPerMinute)
     {
         var http = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var detail = ProblemTexts.ClientRateLimited(permitsPerMinute);
-        if (OpenAiErrors.AppliesTo(http))
-        {
-            await http.Response.WriteAsJsonAsync(OpenAiErrors.ClientRateLimited(detail), ApiJson.Options, cancellationToken);
-            return;
-        }
-
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = (int)HttpStatusCode.TooManyRequests, Detail = detail },
-        });
+        await ErrorShape.WriteAsync(http, StatusCodes.Status429TooManyRequests, ProblemTexts.ClientRateLimited(permitsPerMinute));
     }
 }

@@ -18,8 +18,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ClientApiKeys keys,
-    IProblemDetailsService problemDetails)
+    ClientApiKeys keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -49,17 +48,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        if (OpenAiErrors.AppliesTo(Context))
-        {
-            await Response.WriteAsJsonAsync(OpenAiErrors.InvalidApiKey(), ApiJson.Options, Context.RequestAborted);
-            return;
-        }
-
-        await problemDetails.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = StatusCodes.Status401Unauthorized, Detail = ProblemTexts.ClientApiKeyRequired },
-        });
+        await ErrorShape.WriteAsync(Context, StatusCodes.Status401Unauthorized, ProblemTexts.ClientApiKeyRequired);
     }
 
     /// <summary><c>X-API-Key</c> when present, else the token of <c>Authorization: Bearer</c>, else null.</summary>

@@ -22,20 +22,20 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
         var served = options.Value.Model;
         RuleFor(c => c.Messages)
             .Cascade(CascadeMode.Stop)
-            .Must(m => m is { Count: > 0 }).WithMessage("a conversation needs at least one message.")
-            .Must(m => m!.Count <= ChatLimits.MaxMessages).WithMessage($"a conversation may hold at most {ChatLimits.MaxMessages} messages.");
+            .Must(m => m is { Count: > 0 }).WithMessage("A conversation needs at least one message.")
+            .Must(m => m!.Count <= ChatLimits.MaxMessages).WithMessage($"A conversation may hold at most {ChatLimits.MaxMessages} messages.");
         RuleForEach(c => c.Messages).ChildRules(message =>
             message.RuleFor(m => m.Content)
                 .Cascade(CascadeMode.Stop)
-                .NotEmpty().WithMessage("a message needs some content.")
+                .NotEmpty().WithMessage("A message needs some content.")
                 .Must(c => QuestionTextRules.CountCodePoints(c) <= ChatLimits.MaxContentLength)
-                .WithMessage($"a message may be at most {ChatLimits.MaxContentLength} characters long."))
+                .WithMessage($"A message may be at most {ChatLimits.MaxContentLength} characters long."))
             .When(c => c.Messages is not null);
         RuleFor(c => c.Model)
             .Must(m => m is null || string.Equals(m, served, StringComparison.OrdinalIgnoreCase))
             .WithErrorCode(ModelNotServed)
             .WithMessage(c => $"The model '{c.Model}' is not served here; this service serves '{served}'.");
         RuleFor(c => c.MaxTokens).InclusiveBetween(1, ChatLimits.MaxTokens).When(c => c.MaxTokens is not null)
-            .WithMessage($"the token limit must be between 1 and {ChatLimits.MaxTokens}.");
+            .WithMessage($"The token limit must be between 1 and {ChatLimits.MaxTokens}.");
     }
 }
