@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Chatbot.Api.Contracts;
-using Chatbot.Api.OpenApi;
 using Chatbot.Api.ErrorHandling;
+using Chatbot.Api.OpenApi;
 using Chatbot.Application.Questions.Caching;
 using Chatbot.Application.Questions.StreamQuestion;
 using Mediator;
