@@ -20,4 +20,14 @@ public sealed class ReDocTests : BrowserFixture
         await ScreenshotAsync("redoc");
         ShouldNeedNothingFromTheInternet();
     }
+
+    [Test]
+    public async Task The_key_placeholders_of_the_descriptions_render_as_text()
+    {
+        // Unescaped, Markdown takes <key> for an HTML tag and shows "Authorization: Bearer " alone.
+        await Page.GotoAsync("/redoc", new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+        await Expect(Page.GetByText("Authorization: Bearer <key>", new() { Exact = true }).First).ToBeVisibleAsync();
+        await Expect(Page.GetByText("X-API-Key: <key>", new() { Exact = true }).First).ToBeVisibleAsync();
+    }
 }

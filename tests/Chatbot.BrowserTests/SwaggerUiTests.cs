@@ -35,6 +35,15 @@ public sealed class SwaggerUiTests : BrowserFixture
     }
 
     [Test]
+    public async Task The_key_placeholders_of_the_descriptions_render_as_text()
+    {
+        // Unescaped, Markdown takes <key> for an HTML tag and shows "Authorization: Bearer " alone.
+        await OpenDocsAsync();
+
+        await Expect(Page.Locator(".swagger-ui .info")).ToContainTextAsync("Authorization: Bearer <key> or X-API-Key: <key>");
+    }
+
+    [Test]
     public async Task Try_it_out_on_question_shows_the_echo_answer_with_200()
     {
         await OpenDocsAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Chatbot.Api.Contracts;
 using Chatbot.Api.ErrorHandling;
+using Chatbot.Api.OpenApi;
 using Chatbot.Application.Chat.CompleteChat;
 using Chatbot.Application.Chat.StreamChat;
 using Chatbot.Application.Options;
@@ -22,12 +23,9 @@ public sealed partial class OpenAiCompatibleController(
 {
     /// <summary>The models this service serves: the configured one.</summary>
     /// <response code="200">OpenAI's model list.</response>
-    /// <response code="401">No valid client API key (only when the service requires keys).</response>
-    /// <response code="429">This client went past its rate limit; see <c>Retry-After</c>.</response>
     [HttpGet("models")]
     [ProducesResponseType<OpenAiModelList>(StatusCodes.Status200OK)]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status401Unauthorized, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status429TooManyRequests, "application/json")]
+    [ErrorResponses(ErrorCases.ClientKey)]
     public OpenAiModelList Models() =>
         new("list", [new OpenAiModel(options.Value.Model, "model", 0, options.Value.Provider)]);
 
@@ -35,25 +33,11 @@ public sealed partial class OpenAiCompatibleController(
     /// <param name="request">OpenAI's chat completion request.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     /// <response code="200">A <c>chat.completion</c>, or with <c>stream</c> a <c>text/event-stream</c> of <c>chat.completion.chunk</c> events ending with <c>[DONE]</c>.</response>
-    /// <response code="400">Invalid request (roles, sizes, number of messages, ranges); OpenAI's error body.</response>
-    /// <response code="401">No valid client API key (only when the service requires keys), or the LLM provider rejected this service's credentials.</response>
-    /// <response code="404">The model is not the one this service serves.</response>
-    /// <response code="429">This client went past its rate limit, or the LLM provider still rate-limits after the retries.</response>
-    /// <response code="500">An unexpected error.</response>
-    /// <response code="502">The LLM provider answered with something unusable (not a completion, no content, an answer over LLM_MAX_RESPONSE_KB, a stream cut before its end).</response>
-    /// <response code="503">The LLM provider could not be reached, or (once pieces have gone out, as an error event) the service shut down before the stream ended.</response>
-    /// <response code="504">The LLM provider did not answer within the timeout.</response>
     [HttpPost("chat/completions")]
     [Consumes("application/json")]
-    [ProducesResponseType<OpenAiChatCompletion>(StatusCodes.Status200OK, "application/json", "text/event-stream")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status400BadRequest, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status401Unauthorized, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status404NotFound, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status429TooManyRequests, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status500InternalServerError, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status502BadGateway, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-    [ProducesResponseType<OpenAiErrorResponse>(StatusCodes.Status504GatewayTimeout, "application/json")]
+    [ProducesResponseType<OpenAiChatCompletion>(StatusCodes.Status200OK)]
+    [EventStream<OpenAiChatChunk>]
+    [ErrorResponses(ErrorCases.ClientKey | ErrorCases.JsonBody | ErrorCases.UnknownModel | ErrorCases.Provider)]
     public async Task<IActionResult> ChatCompletions(
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] OpenAiChatRequest? request,
         CancellationToken cancellationToken)

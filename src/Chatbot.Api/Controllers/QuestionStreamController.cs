@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Chatbot.Api.Contracts;
 using Chatbot.Api.ErrorHandling;
+using Chatbot.Api.OpenApi;
 using Chatbot.Application.Questions.Caching;
 using Chatbot.Application.Questions.StreamQuestion;
 using Mediator;
@@ -23,29 +24,12 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
     /// <param name="request">The question.</param>
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     /// <response code="200">The answer as a stream of server-sent events.</response>
-    /// <response code="400">The body is not valid JSON.</response>
-    /// <response code="401">No valid client API key (only when the service requires keys), or the LLM provider rejected this service's credentials.</response>
-    /// <response code="413">The body is larger than 64 KiB.</response>
-    /// <response code="415">The body is not <c>application/json</c>.</response>
     /// <response code="422">The text is missing, empty, blank or longer than 1024 characters.</response>
-    /// <response code="429">This client went past its rate limit, or the LLM provider still rate-limits after the retries; see <c>Retry-After</c>.</response>
-    /// <response code="500">An unexpected error.</response>
-    /// <response code="502">The LLM provider answered with something unusable (not a completion, no content, an answer over LLM_MAX_RESPONSE_KB, a stream cut before its end).</response>
-    /// <response code="503">The LLM provider could not be reached, or (once pieces have gone out, as an error event) the service shut down before the stream ended.</response>
-    /// <response code="504">The LLM provider did not answer within the timeout.</response>
     [HttpPost]
     [Consumes("application/json")]
-    [ProducesResponseType<StreamPiece>(StatusCodes.Status200OK, "text/event-stream")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status500InternalServerError, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status502BadGateway, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [EventStream<StreamPiece>]
+    [ErrorResponses(ErrorCases.ClientKey | ErrorCases.JsonBody | ErrorCases.Provider)]
     public async Task Stream(
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] QuestionRequest? request,
         CancellationToken cancellationToken)

@@ -56,7 +56,8 @@ public static class OpenAiErrors
     private static OpenAiErrorResponse Error(string message, string type, string? param, string? code) =>
         new(new OpenAiError(message, type, param, code));
 
-    private static string? CodeFor(int status) => status switch
+    /// <summary>The code an error decided by its status alone carries (413, 415, an unknown /v1 URL, a wrong method).</summary>
+    public static string? CodeFor(int status) => status switch
     {
         StatusCodes.Status404NotFound => "unknown_url",
         StatusCodes.Status405MethodNotAllowed => "method_not_allowed",

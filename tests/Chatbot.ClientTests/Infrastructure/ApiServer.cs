@@ -29,6 +29,18 @@ public sealed class ApiServer : WebApplicationFactory<Program>
     public static ApiServer StartEcho(Action<IServiceCollection>? services = null) =>
         Start(new Dictionary<string, string>(StringComparer.Ordinal) { ["LLM_PROVIDER"] = "echo" }, services);
 
+    /// <summary>The echo provider with these settings too (API_KEYS, RATE_LIMIT_PER_MINUTE, ...).</summary>
+    public static ApiServer StartEcho(params (string Key, string Value)[] settings)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal) { ["LLM_PROVIDER"] = "echo" };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        return Start(all, services: null);
+    }
+
     /// <summary>The OpenAI-compatible adapter asking <paramref name="fake"/> under <c>/v1</c>, with quick retries.</summary>
     public static ApiServer StartFor(FakeProviderServer fake, params (string Key, string Value)[] overrides) =>
         Start(fake.ServiceSettings(ApiKey, "test-model", overrides), services: null);
