@@ -36,6 +36,22 @@ public sealed class OpenAiSurfaceTests : FakeUpstreamFixture
         sent[3].GetProperty("content").GetString().Should().Be("Are you sure?");
     }
 
+    [TestCase("length", "Length")]
+    [TestCase("content_filter", "ContentFilter")]
+    public async Task A_plain_answer_keeps_the_providers_finish_reason(string reason, string expected)
+    {
+        Fake.Enqueue(FakeResponse.Raw($$$"""
+            {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"{{{ApiFactory.Model}}}",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"Paris is the cap"},"finish_reason":"{{{reason}}}"}],
+             "usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}
+            """));
+
+        ChatCompletion completion = await Chat.CompleteChatAsync([new UserChatMessage("What is the capital of France?")]);
+
+        completion.FinishReason.Should().Be(Enum.Parse<ChatFinishReason>(expected), "the client must know the answer was cut, not finished");
+        completion.Content.Should().ContainSingle().Which.Text.Should().Be("Paris is the cap");
+    }
+
     [Test]
     public async Task The_openai_sdk_streams_a_completion()
     {

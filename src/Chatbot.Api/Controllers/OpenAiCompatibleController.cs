@@ -55,7 +55,7 @@ public sealed partial class OpenAiCompatibleController(
             var usage = completion.Usage ?? new Domain.Chat.TokenUsage(0, 0);
             return Ok(new OpenAiChatCompletion(
                 id, "chat.completion", created, model,
-                [new OpenAiChoice(0, new OpenAiAnswerMessage("assistant", completion.Text), "stop")],
+                [new OpenAiChoice(0, new OpenAiAnswerMessage("assistant", completion.Text), completion.FinishReason)],
                 new OpenAiUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens)));
         }
 

@@ -13,5 +13,8 @@ public sealed record TokenUsage(int PromptTokens, int CompletionTokens)
     public int TotalTokens => PromptTokens + CompletionTokens;
 }
 
-/// <summary>A model's answer.</summary>
-public sealed record ChatCompletion(string Text, string Model, TokenUsage? Usage);
+/// <summary>A model's answer; <paramref name="FinishReason"/> is the provider's own (stop, length, content_filter, ...).</summary>
+public sealed record ChatCompletion(string Text, string Model, TokenUsage? Usage, string FinishReason = ChatCompletion.Stop)
+{
+    public const string Stop = "stop";
+}

@@ -101,7 +101,8 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
         }
 
         var usage = response.Usage is { } u ? new TokenUsage(u.PromptTokens, u.CompletionTokens ?? 0) : null;
-        return new ChatCompletion(text, response.Model ?? request.Model, usage);
+        var finishReason = response.Choices![0].FinishReason is { Length: > 0 } reason ? reason : ChatCompletion.Stop;
+        return new ChatCompletion(text, response.Model ?? request.Model, usage, finishReason);
     }
 
     /// <summary>
