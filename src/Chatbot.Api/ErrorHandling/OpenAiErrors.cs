@@ -66,7 +66,8 @@ public static class OpenAiErrors
         _ => null,
     };
 
-    private static string TypeFor(int status) => status switch
+    /// <summary>OpenAI's error type for a status.</summary>
+    public static string TypeFor(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => "authentication_error",
         StatusCodes.Status429TooManyRequests => "rate_limit_error",

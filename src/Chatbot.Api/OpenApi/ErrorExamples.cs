@@ -55,7 +55,7 @@ public static class ErrorExamples
                 "invalid_request_error", "model", "model_not_found"),
             StatusCodes.Status429TooManyRequests when clientKey => new OpenAiError(
                 ProblemTexts.ClientRateLimited(SampleRateLimit), "rate_limit_error", null, "rate_limit_exceeded"),
-            _ => new OpenAiError(Detail(status, cases), OpenAiType(status), null, OpenAiErrors.CodeFor(status)),
+            _ => new OpenAiError(Detail(status, cases), OpenAiErrors.TypeFor(status), null, OpenAiErrors.CodeFor(status)),
         };
         return Json(new OpenAiErrorResponse(error));
     }
@@ -66,14 +66,6 @@ public static class ErrorExamples
         StatusCodes.Status401Unauthorized when cases.HasFlag(ErrorCases.ClientKey) => ProblemTexts.ClientApiKeyRequired,
         StatusCodes.Status429TooManyRequests when cases.HasFlag(ErrorCases.ClientKey) => ProblemTexts.ClientRateLimited(SampleRateLimit),
         _ => ProblemTexts.ForStatus(status),
-    };
-
-    private static string OpenAiType(int status) => status switch
-    {
-        StatusCodes.Status401Unauthorized => "authentication_error",
-        StatusCodes.Status429TooManyRequests => "rate_limit_error",
-        < 500 => "invalid_request_error",
-        _ => "api_error",
     };
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed record CacheOptions
         return new CacheOptions
         {
             TimeToLive = TimeSpan.FromSeconds(reader.WholeNumber(Variables.CacheTtlSeconds) ?? 0),
-            MemoryLimitBytes = (reader.WholeNumber(Variables.CacheMemoryMegabytes) ?? 64) * 1024L * 1024L,
+            MemoryLimitBytes = (reader.WholeNumber(Variables.CacheMemoryMegabytes) ?? Variables.CacheMemoryMegabytes.DefaultValue!.Value) * 1024L * 1024L,
         };
     }
 }
