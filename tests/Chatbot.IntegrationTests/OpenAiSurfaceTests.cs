@@ -52,6 +52,67 @@ public sealed class OpenAiSurfaceTests : FakeUpstreamFixture
         completion.Content.Should().ContainSingle().Which.Text.Should().Be("Paris is the cap");
     }
 
+    [TestCase(400, "invalid_request_error", "temperature", "invalid_value")]
+    [TestCase(404, "invalid_request_error", "model", "model_not_found")]
+    [TestCase(422, "invalid_request_error", null, null)]
+    public async Task A_providers_refusal_of_the_request_reaches_v1_with_its_status_and_words(int status, string type, string? param, string? code)
+    {
+        // The provider quotes the key it was sent: the service's own key never reaches the client.
+        var error = JsonSerializer.Serialize(new
+        {
+            error = new { message = $"Bad request for key {ApiFactory.ApiKey}.", type, param, code },
+        });
+        Fake.Enqueue(FakeResponse.WithStatus(status, error));
+
+        using var response = await Client.PostAsJsonAsync("/v1/chat/completions", new { messages = new[] { new { role = "user", content = "Hi" } } });
+
+        ((int)response.StatusCode).Should().Be(status);
+        var body = await response.Content.ReadAsStringAsync();
+        body.Should().NotContain(ApiFactory.ApiKey);
+        var sent = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        sent.GetProperty("message").GetString().Should().Be("Bad request for key ***.");
+        sent.GetProperty("type").GetString().Should().Be(type);
+        (sent.GetProperty("param").ValueKind == JsonValueKind.Null ? null : sent.GetProperty("param").GetString()).Should().Be(param);
+        (sent.GetProperty("code").ValueKind == JsonValueKind.Null ? null : sent.GetProperty("code").GetString()).Should().Be(code);
+        Fake.ChatCompletionCalls.Should().Be(1, "a refusal of the request is not retried");
+    }
+
+    [Test]
+    public async Task The_openai_sdk_sees_a_providers_400_as_its_own_error()
+    {
+        Fake.Enqueue(FakeResponse.WithStatus(400, """{"error":{"message":"Unsupported parameter: 'max_tokens'.","type":"invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}"""));
+
+        var act = () => Chat.CompleteChatAsync([new UserChatMessage("Hi")]);
+
+        var error = (await act.Should().ThrowAsync<ClientResultException>()).Which;
+        error.Status.Should().Be(400);
+        error.Message.Should().Contain("Unsupported parameter: 'max_tokens'.").And.Contain("unsupported_parameter");
+    }
+
+    [Test]
+    public async Task A_provider_4xx_body_in_no_known_shape_still_answers_with_its_status()
+    {
+        Fake.Enqueue(FakeResponse.WithStatus(400, "<html>nope</html>", "text/html"));
+
+        using var response = await Client.PostAsJsonAsync("/v1/chat/completions", new { messages = new[] { new { role = "user", content = "Hi" } } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        error.GetProperty("message").GetString().Should().Be("The provider refused the request (HTTP 400).");
+        error.GetProperty("type").GetString().Should().Be("invalid_request_error");
+    }
+
+    [Test]
+    public async Task Question_keeps_the_original_502_for_a_providers_400()
+    {
+        Fake.Enqueue(FakeResponse.WithStatus(400, """{"error":{"message":"bad","type":"invalid_request_error"}}"""));
+
+        using var response = await Client.PostAsJsonAsync("/question", new { text = "Hi" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("bad\"");
+    }
+
     [Test]
     public async Task The_openai_sdk_streams_a_completion()
     {

@@ -20,6 +20,12 @@ public static class OpenAiErrors
                 : (StatusCodes.Status400BadRequest, Error(messages[0], "invalid_request_error", WireName(param), null));
         }
 
+        if (exception is Domain.Providers.ProviderRejectedRequestException rejected)
+        {
+            // The provider's own answer to the client's request: its status and words (the service's key scrubbed).
+            return (rejected.Status, Error(rejected.ProviderMessage, rejected.Type ?? TypeFor(rejected.Status), rejected.Param, rejected.Code));
+        }
+
         var problem = ProblemDetailsExceptionHandler.Map(exception);
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
         // A body Kestrel refused (413) gets the code the same status has from the framework.

@@ -49,6 +49,8 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         ProviderAuthenticationException => Problem(StatusCodes.Status401Unauthorized, ProblemTexts.ProviderAuthentication),
         ProviderRateLimitedException => Problem(StatusCodes.Status429TooManyRequests, ProblemTexts.ProviderRateLimited),
         ProviderInvalidResponseException => Problem(StatusCodes.Status502BadGateway, ProblemTexts.ProviderInvalidResponse),
+        // /question's contract: a provider's 4xx is a bad gateway; /v1 answers it with the provider's own error (OpenAiErrors).
+        ProviderRejectedRequestException => Problem(StatusCodes.Status502BadGateway, ProblemTexts.ProviderInvalidResponse),
         ProviderUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ProviderUnavailable),
         ProviderTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, ProblemTexts.ProviderTimeout),
         StreamCutByShutdownException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ServiceStopping),

@@ -25,3 +25,22 @@ public sealed class ProviderUnavailableException(string message, Exception? inne
 
 public sealed class ProviderTimeoutException(string message, Exception? innerException = null)
     : ProviderException(ProviderFailureKind.Timeout, message, innerException);
+
+/// <summary>
+/// The provider refused the client's request itself (400, 404, 422): a field it does not take, a model it does not
+/// have. The message, type, param and code are the provider's own, with the service's keys taken out.
+/// </summary>
+public sealed class ProviderRejectedRequestException(int status, string message, string? type, string? param, string? code)
+    : ProviderException(ProviderFailureKind.RejectedRequest, $"The provider refused the request (HTTP {status}): {message}")
+{
+    public int Status { get; } = status;
+
+    /// <summary>The provider's own words, meant for the client.</summary>
+    public string ProviderMessage { get; } = message;
+
+    public string? Type { get; } = type;
+
+    public string? Param { get; } = param;
+
+    public string? Code { get; } = code;
+}

@@ -17,4 +17,7 @@ public enum ProviderFailureKind
 
     /// <summary>The provider did not answer in time.</summary>
     Timeout,
+
+    /// <summary>The provider refused the client's request as invalid (400, 404, 422).</summary>
+    RejectedRequest,
 }

@@ -58,6 +58,7 @@ public sealed class ChatbotMetrics
         ProviderFailureKind.InvalidResponse => "invalid_response",
         ProviderFailureKind.Unavailable => "unavailable",
         ProviderFailureKind.Timeout => "timeout",
+        ProviderFailureKind.RejectedRequest => "rejected_request",
         _ => "other",
     };
 }

@@ -30,6 +30,35 @@ public static class ProviderErrorBody
         }
     }
 
+    /// <summary>The fields of an OpenAI-style error object, or null when <paramref name="json"/> is none.</summary>
+    public static ProviderError? Describe(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            return new ProviderError(Text(error, "message"), Text(error, "type"), Text(error, "param"), Text(error, "code"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // A string as it is, a number as its digits; anything else is absent.
+    private static string? Text(JsonElement error, string name) =>
+        !error.TryGetProperty(name, out var value) ? null : value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+
     public static HttpStatusCode? StatusOf(JsonElement error)
     {
         if (error.ValueKind != JsonValueKind.Object)
@@ -70,3 +99,6 @@ public static class ProviderErrorBody
         _ => null,
     };
 }
+
+/// <summary>What a provider's error object says.</summary>
+public sealed record ProviderError(string? Message, string? Type, string? Param, string? Code);

@@ -49,6 +49,15 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
         }
 
         var status = response.StatusCode;
+        if (status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
+        {
+            // The provider refused the client's request: its own words go back to a /v1 client.
+            using (response)
+            {
+                throw await RejectedAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var retryAfter = RetryDelay.ReadRetryAfter(response, timeProvider.GetUtcNow());
         response.Dispose();
         if (status == HttpStatusCode.TooManyRequests && retryAfter is null)
@@ -60,4 +69,48 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
 
         throw ToException(status, retryAfter, $"The provider answered HTTP {(int)status}.");
     }
+
+    /// <summary>
+    /// The provider's error object (<c>{"error":{"message","type","param","code"}}</c>), read within REQUEST_TIMEOUT
+    /// and at most <see cref="MaxErrorBodyBytes"/> of it, with the service's key taken out of every text. A body in
+    /// another shape still refuses the request, in the service's words.
+    /// </summary>
+    private async Task<ProviderRejectedRequestException> RejectedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        byte[] body;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.RequestTimeout);
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            var buffer = new byte[MaxErrorBodyBytes];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), timeout.Token).ConfigureAwait(false)) > 0)
+            {
+                read += n;
+            }
+
+            body = buffer[..read];
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            body = [];
+        }
+
+        var error = ProviderErrorBody.Describe(body);
+        return new ProviderRejectedRequestException(
+            status,
+            Scrub(error?.Message) ?? $"The provider refused the request (HTTP {status}).",
+            Scrub(error?.Type),
+            Scrub(error?.Param),
+            Scrub(error?.Code));
+    }
+
+    private string? Scrub(string? text) =>
+        text is null || string.IsNullOrEmpty(_options.ApiKey) ? text : text.Replace(_options.ApiKey, "***", StringComparison.Ordinal);
+
+    /// <summary>The most of a refusal's body that is read; an error object is far smaller.</summary>
+    public const int MaxErrorBodyBytes = 64 * 1024;
 }

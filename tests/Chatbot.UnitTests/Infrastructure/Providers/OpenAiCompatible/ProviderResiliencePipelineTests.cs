@@ -168,11 +168,22 @@ public sealed class ProviderResiliencePipelineTests
     }
 
     [TestCase(HttpStatusCode.BadRequest)]
-    [TestCase(HttpStatusCode.Forbidden)]
     [TestCase(HttpStatusCode.NotFound)]
+    [TestCase(HttpStatusCode.UnprocessableEntity)]
+    public async Task A_refusal_of_the_request_fails_at_once_with_the_providers_status(HttpStatusCode status)
+    {
+        var upstream = Statuses(status, HttpStatusCode.OK);
+        await using var host = InfrastructureHost.ForUpstream(upstream);
+
+        var act = () => SendAsync(host);
+
+        (await act.Should().ThrowAsync<ProviderRejectedRequestException>()).Which.Status.Should().Be((int)status);
+        upstream.Calls.Should().Be(1);
+    }
+
+    [TestCase(HttpStatusCode.Forbidden)]
     [TestCase(HttpStatusCode.Conflict)]
     [TestCase(HttpStatusCode.RequestEntityTooLarge)]
-    [TestCase(HttpStatusCode.UnprocessableEntity)]
     public async Task Other_client_errors_fail_at_once_as_invalid_response(HttpStatusCode status)
     {
         var upstream = Statuses(status, HttpStatusCode.OK);
