@@ -49,7 +49,7 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
         }
 
         var status = response.StatusCode;
-        if (status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
+        if (IsRefusal(status))
         {
             // The provider refused the client's request: its own words go back to a /v1 client.
             using (response)
@@ -70,36 +70,19 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
         throw ToException(status, retryAfter, $"The provider answered HTTP {(int)status}.");
     }
 
+    /// <summary>The statuses by which a provider refuses the client's request itself, not our credentials or its load.</summary>
+    public static bool IsRefusal(HttpStatusCode status) =>
+        status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity;
+
     /// <summary>
-    /// The provider's error object (<c>{"error":{"message","type","param","code"}}</c>), read within REQUEST_TIMEOUT
-    /// and at most <see cref="MaxErrorBodyBytes"/> of it, with the service's key taken out of every text. A body in
-    /// another shape still refuses the request, in the service's words.
+    /// The provider's error object (<c>{"error":{"message","type","param","code"}}</c>), which
+    /// <see cref="ProviderResponseGuard"/> has read within the attempt and <c>LLM_MAX_RESPONSE_KB</c>, with the
+    /// service's key taken out of every text. A body in another shape still refuses the request, in the service's words.
     /// </summary>
     private async Task<ProviderRejectedRequestException> RejectedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        byte[] body;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.RequestTimeout);
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            var buffer = new byte[MaxErrorBodyBytes];
-            var read = 0;
-            int n;
-            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), timeout.Token).ConfigureAwait(false)) > 0)
-            {
-                read += n;
-            }
-
-            body = buffer[..read];
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            body = [];
-        }
-
-        var error = ProviderErrorBody.Describe(body);
+        var error = ProviderErrorBody.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
         return new ProviderRejectedRequestException(
             status,
             Scrub(error?.Message) ?? $"The provider refused the request (HTTP {status}).",
@@ -110,7 +93,4 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
 
     private string? Scrub(string? text) =>
         text is null || string.IsNullOrEmpty(_options.ApiKey) ? text : text.Replace(_options.ApiKey, "***", StringComparison.Ordinal);
-
-    /// <summary>The most of a refusal's body that is read; an error object is far smaller.</summary>
-    public const int MaxErrorBodyBytes = 64 * 1024;
 }

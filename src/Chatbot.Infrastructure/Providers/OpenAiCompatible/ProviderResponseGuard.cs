@@ -51,15 +51,16 @@ public sealed class ProviderResponseGuard(IOptions<LlmOptions> options, ChatbotM
 
         var code = (int)response.StatusCode;
         metrics.ProviderCall(_provider, code is >= 0 and < 600 ? StatusLabels[code] : "other", attempt);
-        if (!response.IsSuccessStatusCode)
+        // A failure is classified by status alone (ProviderFailureHandler): its body is read only when the provider
+        // refused the request, whose words go back to a /v1 client, and then like any answer, bounded and in the attempt.
+        if (!response.IsSuccessStatusCode && !ProviderFailureHandler.IsRefusal(response.StatusCode))
         {
-            // Classified by status alone (ProviderFailureHandler); the body is never read.
             return response;
         }
 
         try
         {
-            if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
                 return await FirstEventAsync(request, response, cancellationToken).ConfigureAwait(false);
             }
