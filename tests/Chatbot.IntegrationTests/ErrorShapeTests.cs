@@ -130,7 +130,7 @@ public sealed class ErrorShapeTests : FakeUpstreamFixture
         var response = await Client.PostAsync("/v1/chat/completions", Problems.Json("""{"messages":[{"role":"user","content":[{"type":"text","text":"café"}]}]}"""));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        Fake.Received.Should().ContainSingle().Which.BodyJson.GetProperty("messages")[0].GetProperty("content").GetString().Should().Be("café");
+        Fake.Received.Should().ContainSingle().Which.BodyJson.GetProperty("messages")[0].GetProperty("content")[0].GetProperty("text").GetString().Should().Be("café");
     }
 
     [Test]

@@ -167,7 +167,7 @@ public sealed class OpenAiSurfaceTests : FakeUpstreamFixture
     [TestCase("""{}""", "messages", TestName = "messages missing")]
     [TestCase("""{"messages":[{"role":"wizard","content":"hi"}]}""", "messages[0].role", TestName = "unknown role")]
     [TestCase("""{"messages":[{"role":"user","content":""}]}""", "messages[0].content", TestName = "empty content")]
-    [TestCase("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content", TestName = "non-text content")]
+    [TestCase("""{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}""", "messages[0].content[0].type", TestName = "a content part the service cannot carry")]
     [TestCase("""{"messages":[{"role":"user","content":"hi"}],"temperature":2.5}""", "temperature", TestName = "temperature out of range")]
     [TestCase("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens", TestName = "max_tokens out of range")]
     public async Task Invalid_requests_are_400_with_an_openai_error_body(string body, string param)

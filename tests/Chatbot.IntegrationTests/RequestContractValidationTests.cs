@@ -44,7 +44,7 @@ public sealed class RequestContractValidationTests
     [TestCase("""{"stream":true,"messages":[{"role":"wizard","content":"hi"}]}""", "messages[0].role", TestName = "unknown role, streamed")]
     [TestCase("""{"messages":[{"role":"user","content":"hi"},{"content":"no role"}]}""", "messages[1].role", TestName = "missing role")]
     [TestCase("""{"messages":[{"role":"user","content":"hi"},null]}""", "messages[1]", TestName = "null message")]
-    [TestCase("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content", TestName = "non-text content")]
+    [TestCase("""{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}""", "messages[0].content[0].type", TestName = "a content part the service cannot carry")]
     [TestCase("""{"messages":[{"role":"user","content":"hi"}],"temperature":-0.1}""", "temperature", TestName = "temperature below 0")]
     [TestCase("""{"messages":[]}""", "messages", TestName = "no messages")]
     public async Task A_broken_wire_rule_is_openai_s_400_before_the_action_runs(string body, string param)

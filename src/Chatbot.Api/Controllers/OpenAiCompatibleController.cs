@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Chatbot.Api.Contracts;
 using Chatbot.Api.ErrorHandling;
 using Chatbot.Api.OpenApi;
@@ -42,26 +41,22 @@ public sealed partial class OpenAiCompatibleController(
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] OpenAiChatRequest? request,
         CancellationToken cancellationToken)
     {
-        // Model binding's validation let only known roles and string (or text-part) contents through.
-        var messages = request?.Messages?.Select(m => new Domain.Chat.ChatMessage(OpenAiRoles.ToDomain[m!.Role!], m.Text()!)).ToList();
-        var maxTokens = request?.MaxTokens ?? request?.MaxCompletionTokens;
+        // Model binding's validation let only the wire's known shapes through; an empty body fails the use case's rules.
+        var chat = request?.Messages is null
+            ? new Domain.Chat.ChatCompletionRequest([], request?.Model ?? string.Empty)
+            : OpenAiChatMapping.ToDomain(request);
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var model = options.Value.Model;
 
         if (request?.Stream != true)
         {
-            var completion = await sender.Send(new CompleteChatCommand(messages, request?.Model, request?.Temperature, maxTokens), cancellationToken);
-            var usage = completion.Usage ?? new Domain.Chat.TokenUsage(0, 0);
-            return Ok(new OpenAiChatCompletion(
-                id, "chat.completion", created, model,
-                [new OpenAiChoice(0, new OpenAiAnswerMessage("assistant", completion.Text), completion.FinishReason)],
-                new OpenAiUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens)));
+            var completion = await sender.Send(new CompleteChatCommand(chat), cancellationToken);
+            return Ok(OpenAiChatMapping.ToWire(completion, id, created));
         }
 
         using var stream = StreamShutdown.Open(HttpContext);
-        var pieces = stream.Read(sender.CreateStream(new StreamChatCommand(messages, request.Model, request.Temperature, maxTokens), stream.Token));
-        await using var enumerator = pieces.GetAsyncEnumerator(cancellationToken);
+        var updates = stream.Read(sender.CreateStream(new StreamChatCommand(chat), stream.Token));
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
 
         // Until the first piece nothing is written: a failure here is an error with its status.
         if (!await enumerator.MoveNextAsync())
@@ -69,21 +64,25 @@ public sealed partial class OpenAiCompatibleController(
             throw new InvalidOperationException("The provider's stream ended before its first piece.");
         }
 
+        // One id and one time for the whole stream: the provider's first, else the service's. The model is the provider's.
+        var first = enumerator.Current;
+        id = first.Id ?? id;
+        created = first.Created ?? created;
+        var model = first.Model ?? options.Value.Model;
+        var includeUsage = chat.IncludeUsage;
         ServerSentEvents.Start(Response);
-
-        OpenAiChatChunk Chunk(string? role, string? content, string? finish) =>
-            new(id, "chat.completion.chunk", created, model, [new OpenAiChunkChoice(0, new OpenAiDelta(role, content), finish)]);
-
         try
         {
-            await ServerSentEvents.WriteDataAsync(Response, Chunk("assistant", string.Empty, null), cancellationToken);
             do
             {
-                await ServerSentEvents.WriteDataAsync(Response, Chunk(null, enumerator.Current, null), cancellationToken);
+                var update = enumerator.Current;
+                // Usage goes out only when the client asked for it; a piece with nothing else in it is then left out.
+                if (update.Choices.Count > 0 || (includeUsage && update.Usage is not null))
+                {
+                    await ServerSentEvents.WriteDataAsync(Response, OpenAiChatMapping.ToWire(update, id, created, model, includeUsage), cancellationToken);
+                }
             }
             while (await enumerator.MoveNextAsync());
-
-            await ServerSentEvents.WriteDataAsync(Response, Chunk(null, null, "stop"), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -99,7 +98,6 @@ public sealed partial class OpenAiCompatibleController(
         await ServerSentEvents.WriteDoneAsync(Response, cancellationToken);
         return new EmptyResult();
     }
-
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The chat completion stream failed after its first piece")]
     private static partial void LogStreamFailed(ILogger logger, Exception exception);

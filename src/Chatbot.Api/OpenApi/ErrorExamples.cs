@@ -47,7 +47,7 @@ public static class ErrorExamples
         var error = status switch
         {
             StatusCodes.Status400BadRequest => new OpenAiError(
-                "'role' must be one of system, developer, user, assistant.", "invalid_request_error", "messages[0].role", null),
+                $"'role' must be one of {Contracts.OpenAiRoles.Names}.", "invalid_request_error", "messages[0].role", null),
             StatusCodes.Status401Unauthorized when clientKey => new OpenAiError(
                 ProblemTexts.ClientApiKeyRequired, "invalid_request_error", null, "invalid_api_key"),
             StatusCodes.Status404NotFound => new OpenAiError(

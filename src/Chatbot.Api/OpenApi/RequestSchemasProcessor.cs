@@ -5,9 +5,10 @@ using NJsonSchema.Generation;
 namespace Chatbot.Api.OpenApi;
 
 /// <summary>
-/// The request bodies as the service reads them. Unknown members are ignored (System.Text.Json's default), so the
-/// schemas allow them instead of NSwag's <c>additionalProperties: false</c>, and say so; the validator's rules for
-/// <c>text</c> are shown so generated clients know them.
+/// The request bodies as the service reads them. <c>/question</c> ignores unknown members (System.Text.Json's default,
+/// as the original service did), so its schema allows them and says so; the validator's rules for <c>text</c> are shown
+/// so generated clients know them. OpenAI's chat request and its messages refuse unknown members (400), so theirs do
+/// not allow them: the extension data that catches them is not a member of the contract.
 /// </summary>
 public sealed class RequestSchemasProcessor : ISchemaProcessor
 {
@@ -22,16 +23,16 @@ public sealed class RequestSchemasProcessor : ISchemaProcessor
         }
 
         var schema = context.Schema;
-        schema.AllowAdditionalProperties = true;
         schema.AdditionalPropertiesSchema = null;
-        if (type == typeof(OpenAiChatRequest))
+        if (type != typeof(QuestionRequest))
         {
-            // Its summary already says "others are ignored".
+            schema.AllowAdditionalProperties = false;
             return;
         }
 
+        schema.AllowAdditionalProperties = true;
+
         schema.Description = (schema.Description ?? string.Empty).TrimEnd() + IgnoredMembers;
-        if (type == typeof(QuestionRequest))
         {
             schema.RequiredProperties.Add("text");
             if (schema.Properties.TryGetValue("text", out var text))

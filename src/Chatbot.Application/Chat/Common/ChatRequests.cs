@@ -5,10 +5,19 @@ namespace Chatbot.Application.Chat.Common;
 
 internal static class ChatRequests
 {
-    // The client's conversation as it is: LLM_SYSTEM_PROMPT belongs to /question, not to the chat surface.
-    public static ChatCompletionRequest For(IChatCommand command, LlmOptions options) => new(
-        command.Messages!,
-        options.Model,
-        command.Temperature ?? options.Temperature,
-        command.MaxTokens ?? options.MaxTokens);
+    /// <summary>
+    /// The client's request for the served model, as it is: LLM_SYSTEM_PROMPT belongs to /question, not to the chat
+    /// surface. The configured LLM_TEMPERATURE and LLM_MAX_TOKENS apply only where the client set nothing (no
+    /// <c>max_tokens</c> and no <c>max_completion_tokens</c> for the latter).
+    /// </summary>
+    public static ChatCompletionRequest For(IChatCommand command, LlmOptions options)
+    {
+        var request = command.Request;
+        return request with
+        {
+            Model = options.Model,
+            Temperature = request.Temperature ?? options.Temperature,
+            MaxTokens = request.MaxTokens ?? (request.MaxCompletionTokens is null ? options.MaxTokens : null),
+        };
+    }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Chatbot.Application.Chat.CompleteChat;
 
+/// <summary>Asks the provider and returns its answer as it is: every choice, null content included (tool calls, a refusal).</summary>
 public sealed class CompleteChatHandler(IChatCompletionProvider provider, IOptions<LlmOptions> options, ChatbotMetrics metrics)
     : ICommandHandler<CompleteChatCommand, ChatCompletion>
 {

@@ -4,6 +4,5 @@ using Mediator;
 
 namespace Chatbot.Application.Chat.StreamChat;
 
-/// <summary>The same conversation, answered in pieces as they come.</summary>
-public sealed record StreamChatCommand(IReadOnlyList<ChatMessage>? Messages, string? Model, double? Temperature, int? MaxTokens)
-    : IStreamCommand<string>, IChatCommand;
+/// <summary>The same conversation, answered in pieces as the provider sends them.</summary>
+public sealed record StreamChatCommand(ChatCompletionRequest Request) : IStreamCommand<ChatCompletionUpdate>, IChatCommand;

@@ -28,7 +28,7 @@ public sealed class ChatbotMetrics
         _providerFailures = meter.CreateCounter<long>(
             "chatbot.provider.failures", "{failure}", "Questions that failed at the provider after the retries, by provider and kind.");
         _tokens = meter.CreateCounter<long>(
-            "chatbot.tokens", "{token}", "Tokens the provider reported, by provider, model and direction (input or output).");
+            "chatbot.tokens", "{token}", "Tokens the provider reported, by provider, model, direction (input or output) and outcome (completed, or cancelled by the client).");
         _cacheLookups = meter.CreateCounter<long>(
             "chatbot.cache.lookups", "{lookup}", "Answer cache lookups, by result (hit or miss).");
     }
@@ -43,10 +43,12 @@ public sealed class ChatbotMetrics
     public void ProviderFailure(string provider, ProviderFailureKind kind) =>
         _providerFailures.Add(1, new("provider", provider), new("kind", KindLabel(kind)));
 
-    public void Tokens(string provider, string model, int input, int output)
+    /// <param name="cancelled">The client cancelled the stream: the figures are what the provider reported before the cut.</param>
+    public void Tokens(string provider, string model, int input, int output, bool cancelled = false)
     {
-        _tokens.Add(input, new("provider", provider), new("model", model), new("direction", "input"));
-        _tokens.Add(output, new("provider", provider), new("model", model), new("direction", "output"));
+        var outcome = cancelled ? "cancelled" : "completed";
+        _tokens.Add(input, new("provider", provider), new("model", model), new("direction", "input"), new("outcome", outcome));
+        _tokens.Add(output, new("provider", provider), new("model", model), new("direction", "output"), new("outcome", outcome));
     }
 
     public void CacheLookup(bool hit) => _cacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));

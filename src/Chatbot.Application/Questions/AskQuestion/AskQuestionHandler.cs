@@ -32,6 +32,14 @@ public sealed class AskQuestionHandler(IChatCompletionProvider provider, IOption
             metrics.Tokens(_options.Provider, completion.Model, usage.PromptTokens, usage.CompletionTokens);
         }
 
+        // The original contract: a question's answer is text; tool calls, a refusal or nothing is the provider's failure.
+        if (string.IsNullOrEmpty(completion.Text))
+        {
+            var failure = new ProviderInvalidResponseException("The provider's first choice has no content.");
+            metrics.ProviderFailure(_options.Provider, failure.Kind);
+            throw failure;
+        }
+
         return new AskQuestionResult(completion.Text);
     }
 }

@@ -11,6 +11,6 @@ public static class QuestionConversation
         ChatMessage[] messages = string.IsNullOrEmpty(options.SystemPrompt)
             ? [ChatMessage.User(question)]
             : [ChatMessage.System(options.SystemPrompt), ChatMessage.User(question)];
-        return new ChatCompletionRequest(messages, options.Model, options.Temperature, options.MaxTokens);
+        return new ChatCompletionRequest(messages, options.Model) { Temperature = options.Temperature, MaxTokens = options.MaxTokens };
     }
 }

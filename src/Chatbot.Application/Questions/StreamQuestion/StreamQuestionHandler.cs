@@ -2,6 +2,7 @@ using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.Common;
+using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -16,16 +17,23 @@ public sealed class StreamQuestionHandler(IChatCompletionProvider provider, IOpt
     public IAsyncEnumerable<AnswerPiece> Handle(StreamQuestionCommand command, CancellationToken cancellationToken) =>
         CountFailures(provider.StreamAsync(QuestionConversation.Build(_options, command.Text!), cancellationToken), cancellationToken);
 
+    // The question's answer is the first choice's text; a stream that carried none is the provider's failure, as on /question.
     private async IAsyncEnumerable<AnswerPiece> CountFailures(
-        IAsyncEnumerable<string> pieces, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<ChatCompletionUpdate> updates, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var enumerator = pieces.GetAsyncEnumerator(cancellationToken);
+        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+        var pieces = 0;
         while (true)
         {
             try
             {
                 if (!await enumerator.MoveNextAsync())
                 {
+                    if (pieces == 0)
+                    {
+                        throw new ProviderInvalidResponseException("The provider's stream carried no content.");
+                    }
+
                     yield break;
                 }
             }
@@ -35,7 +43,11 @@ public sealed class StreamQuestionHandler(IChatCompletionProvider provider, IOpt
                 throw;
             }
 
-            yield return new AnswerPiece(enumerator.Current);
+            if (enumerator.Current.Text is { Length: > 0 } text)
+            {
+                pieces++;
+                yield return new AnswerPiece(text);
+            }
         }
     }
 }

@@ -4,16 +4,14 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Betalgo.Ranul.OpenAI;
 using Betalgo.Ranul.OpenAI.Managers;
+using Betalgo.Ranul.OpenAI.ObjectModels.RequestModels;
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Options;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
 using Microsoft.Extensions.Options;
-using ChatCompletionCreateRequest = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatCompletionCreateRequest;
 using ChatCompletionCreateResponse = Betalgo.Ranul.OpenAI.ObjectModels.ResponseModels.ChatCompletionCreateResponse;
 using ChatCompletionRequest = Chatbot.Domain.Chat.ChatCompletionRequest;
-using ChatMessage = Chatbot.Domain.Chat.ChatMessage;
-using SdkChatMessage = Betalgo.Ranul.OpenAI.ObjectModels.RequestModels.ChatMessage;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 
@@ -70,7 +68,7 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
         ChatCompletionCreateResponse response;
         try
         {
-            response = await _service.ChatCompletion.CreateCompletion(ToSdkRequest(request), cancellationToken: cancellationToken)
+            response = await _service.ChatCompletion.CreateCompletion(ProviderChatMapping.ToSdk(request), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (JsonException ex)
@@ -92,34 +90,37 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
             throw new ProviderInvalidResponseException("The provider answered with an error object or a body that is not JSON.");
         }
 
-        var text = response.Choices is { Count: > 0 } choices ? choices[0].Message?.Content : null;
-        if (string.IsNullOrEmpty(text))
+        if (response.Choices is not { Count: > 0 })
         {
-            throw new ProviderInvalidResponseException(response.Choices is { Count: > 0 }
-                ? "The provider's first choice has no content."
-                : "The provider's answer has no choices.");
+            throw new ProviderInvalidResponseException("The provider's answer has no choices.");
         }
 
-        var usage = response.Usage is { } u ? new TokenUsage(u.PromptTokens, u.CompletionTokens ?? 0) : null;
-        var finishReason = response.Choices![0].FinishReason is { Length: > 0 } reason ? reason : ChatCompletion.Stop;
-        return new ChatCompletion(text, response.Model ?? request.Model, usage, finishReason);
+        // Content may be null: tool calls or a refusal are answers too. /question decides that it needs text.
+        return ProviderChatMapping.ToDomain(response, request.Model);
     }
 
     /// <summary>
     /// Streams with <c>SendAsync</c> and <c>ResponseHeadersRead</c> through the same HttpClient, so retries, timeouts
     /// and failure classification apply until the first event. Not the SDK's <c>CreateCompletionAsStream</c>: it
     /// sends with the synchronous <c>HttpClient.Send</c>, which blocks a thread until the first byte and skips the
-    /// async-only policy handlers. Each event is read into the SDK's response model; nothing is buffered beyond one
-    /// event. A stream that ends without <c>[DONE]</c> or a finish reason was cut: it fails, it is not an answer.
+    /// async-only policy handlers. Each event is read into the SDK's response model (with the refusal it lacks) and
+    /// passed on as it came: content, refusal, tool-call pieces, finish reasons of every choice, and the usage.
+    /// Nothing is buffered beyond one event. A stream that ends without <c>[DONE]</c> or a finish reason was cut: it
+    /// fails, it is not an answer.
     /// </summary>
-    public async IAsyncEnumerable<string> StreamAsync(
+    public async IAsyncEnumerable<ChatCompletionUpdate> StreamAsync(
         ChatCompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var sdkRequest = ToSdkRequest(request);
+        var sdkRequest = ProviderChatMapping.ToSdk(request);
         sdkRequest.Stream = true;
+        if (request.IncludeUsage)
+        {
+            sdkRequest.StreamOptions = new StreamOptions { IncludeUsage = true };
+        }
+
         using var message = new HttpRequestMessage(HttpMethod.Post, _chatCompletions)
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(sdkRequest, BetalgoJson.Default.ChatCompletionCreateRequest)),
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(sdkRequest, BetalgoJson.Default.ProviderChatRequest)),
         };
         message.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         message.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
@@ -130,7 +131,12 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
         {
             // A provider that ignores "stream": the whole answer at once is still an answer (read and bounded
             // by ProviderResponseGuard).
-            yield return await ReadWholeAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+            var whole = await ReadWholeAnswerAsync(response, request.Model, cancellationToken).ConfigureAwait(false);
+            foreach (var update in ChatCompletionUpdates.Of(whole, request.IncludeUsage))
+            {
+                yield return update;
+            }
+
             yield break;
         }
 
@@ -138,7 +144,6 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var events = SseParser.Create(body, static (_, data) => StreamEvent.Parse(data))
             .EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
-        var pieces = 0;
         var finished = false;
         while (true)
         {
@@ -155,19 +160,13 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
                 break;
             }
 
-            var choice = next.Chunk.Choices is { Count: > 0 } choices ? choices[0] : null;
-            finished |= !string.IsNullOrEmpty(choice?.FinishReason);
-            var piece = choice?.Delta?.Content ?? choice?.Message?.Content;
-            if (!string.IsNullOrEmpty(piece))
+            var update = ProviderChatMapping.ToUpdate(next.Chunk);
+            foreach (var choice in update.Choices)
             {
-                pieces++;
-                yield return piece;
+                finished |= choice.FinishReason is not null;
             }
-        }
 
-        if (pieces == 0)
-        {
-            throw new ProviderInvalidResponseException("The provider's stream carried no content.");
+            yield return update;
         }
     }
 
@@ -190,13 +189,13 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
         }
     }
 
-    private static async Task<string> ReadWholeAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ChatCompletion> ReadWholeAnswerAsync(HttpResponseMessage response, string model, CancellationToken cancellationToken)
     {
-        ChatCompletionCreateResponse? completion;
+        ProviderChatChunk? completion;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            completion = await JsonSerializer.DeserializeAsync(body, BetalgoJson.Default.ChatCompletionCreateResponse, cancellationToken)
+            completion = await JsonSerializer.DeserializeAsync(body, BetalgoJson.Default.ProviderChatChunk, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (JsonException ex)
@@ -204,39 +203,15 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
             throw new ProviderInvalidResponseException("The provider's answer is neither an event stream nor a completion.", ex);
         }
 
-        return completion?.Choices is { Count: > 0 } choices && !string.IsNullOrEmpty(choices[0].Message?.Content)
-            ? choices[0].Message!.Content!
-            : throw new ProviderInvalidResponseException("The provider's answer has no content.");
+        return completion?.Choices is { Count: > 0 }
+            ? ProviderChatMapping.ToDomain(completion, model)
+            : throw new ProviderInvalidResponseException("The provider's answer has no choices.");
     }
-
-    private static ChatCompletionCreateRequest ToSdkRequest(ChatCompletionRequest request)
-    {
-        var messages = new List<SdkChatMessage>(request.Messages.Count);
-        foreach (var message in request.Messages)
-        {
-            messages.Add(ToSdkMessage(message));
-        }
-
-        return new ChatCompletionCreateRequest
-        {
-            Model = request.Model,
-            Messages = messages,
-            Temperature = (float)request.Temperature,
-            MaxTokens = request.MaxTokens,
-        };
-    }
-
-    private static SdkChatMessage ToSdkMessage(ChatMessage message) => message.Role switch
-    {
-        ChatRole.System => SdkChatMessage.FromSystem(message.Content),
-        ChatRole.Assistant => SdkChatMessage.FromAssistant(message.Content),
-        _ => SdkChatMessage.FromUser(message.Content),
-    };
 
     /// <summary>One event of the provider's stream: <c>[DONE]</c>, or a chunk in the SDK's response model.</summary>
-    private sealed record StreamEvent(bool Done, ChatCompletionCreateResponse Chunk)
+    private sealed record StreamEvent(bool Done, ProviderChatChunk Chunk)
     {
-        private static readonly StreamEvent DoneEvent = new(true, new ChatCompletionCreateResponse());
+        private static readonly StreamEvent DoneEvent = new(true, new ProviderChatChunk());
 
         public static StreamEvent Parse(ReadOnlySpan<byte> data)
         {
@@ -245,10 +220,10 @@ public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposa
                 return DoneEvent;
             }
 
-            ChatCompletionCreateResponse? chunk;
+            ProviderChatChunk? chunk;
             try
             {
-                chunk = JsonSerializer.Deserialize(data, BetalgoJson.Default.ChatCompletionCreateResponse);
+                chunk = JsonSerializer.Deserialize(data, BetalgoJson.Default.ProviderChatChunk);
             }
             catch (JsonException ex)
             {

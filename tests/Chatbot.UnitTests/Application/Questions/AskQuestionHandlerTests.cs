@@ -17,7 +17,7 @@ public sealed class AskQuestionHandlerTests
     [SetUp]
     public void AnswerEveryRequest() =>
         _provider.CompleteAsync(Arg.Do<ChatCompletionRequest>(r => _sent = r), Arg.Any<CancellationToken>())
-            .Returns(ValueTask.FromResult(new ChatCompletion("the provider's answer", "gpt-test", new TokenUsage(3, 4))));
+            .Returns(ValueTask.FromResult(ChatCompletion.OfText("the provider's answer", "gpt-test", new TokenUsage(3, 4))));
 
     [Test]
     public async Task Sends_model_temperature_and_max_tokens_from_the_options()

@@ -49,5 +49,5 @@ public sealed class EchoChatProviderTests
         longAnswer.Usage.CompletionTokens.Should().BeGreaterThan(shortAnswer.Usage.CompletionTokens);
     }
 
-    private static ChatCompletionRequest Request(params ChatMessage[] messages) => new(messages, "gpt-test", 0.7, null);
+    private static ChatCompletionRequest Request(params ChatMessage[] messages) => new(messages, "gpt-test") { Temperature = 0.7 };
 }

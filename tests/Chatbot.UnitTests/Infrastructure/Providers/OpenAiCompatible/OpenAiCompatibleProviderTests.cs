@@ -13,7 +13,8 @@ namespace Chatbot.UnitTests.Infrastructure.Providers.OpenAiCompatible;
 public sealed class OpenAiCompatibleProviderTests
 {
     private static readonly ChatCompletionRequest Question = new(
-        [ChatMessage.System("Be brief."), ChatMessage.User("What is the capital of France?")], "gpt-4o-mini", 0.7, null);
+        [ChatMessage.System("Be brief."), ChatMessage.User("What is the capital of France?")], "gpt-4o-mini")
+    { Temperature = 0.7 };
 
     private readonly List<InfrastructureHost> _hosts = [];
 
@@ -121,7 +122,7 @@ public sealed class OpenAiCompatibleProviderTests
         var pieces = new List<string>();
         await foreach (var piece in host.Provider.StreamAsync(Question with { MaxTokens = 12 }, CancellationToken.None))
         {
-            pieces.Add(piece);
+            pieces.Add(piece.Text!);
         }
 
         pieces.Should().Equal("hi");
@@ -197,12 +198,17 @@ public sealed class OpenAiCompatibleProviderTests
 
     [TestCase("null")]
     [TestCase("\"\"")]
-    public async Task Empty_content_is_an_invalid_response(string content)
+    public async Task Empty_content_is_an_answer_with_no_text(string content)
     {
-        var act = Completing(() => Json(HttpStatusCode.OK,
-            $$"""{"choices":[{"index":0,"message":{"role":"assistant","content":{{content}}},"finish_reason":"stop"}]}"""));
+        var upstream = Always(() => Json(HttpStatusCode.OK,
+            $$"""{"choices":[{"index":0,"message":{"role":"assistant","content":{{content}}},"finish_reason":"content_filter"}]}"""));
+        await using var host = InfrastructureHost.ForUpstream(upstream);
 
-        await act.Should().ThrowAsync<ProviderInvalidResponseException>();
+        var completion = await host.Provider.CompleteAsync(Question, CancellationToken.None);
+
+        // /v1 passes it on as it is; /question's handler refuses it (502), as the original service did.
+        completion.Text.Should().BeNullOrEmpty();
+        completion.FinishReason.Should().Be("content_filter");
     }
 
     [TestCase("not json")]
