@@ -98,6 +98,7 @@ public static partial class DependencyInjection
             services.AddClientRateLimits(settings.RateLimit.PerMinute);
         }
 
+        services.AddSingleton(new Controllers.ChatBodyLimitFilter(settings.Hosting.ChatMaxBodyBytes));
         services.AddControllers()
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsSetup.InvalidModelState);
         services.AddRequestContractValidation();

@@ -13,7 +13,7 @@ public sealed class OpenAiSdkErrorTests
     private ApiServer _api = null!;
 
     [OneTimeSetUp]
-    public void Start() => _api = ApiServer.StartEcho();
+    public void Start() => _api = ApiServer.StartEcho(("CHAT_MAX_BODY_KB", "64"));
 
     [OneTimeTearDown]
     public async Task Stop() => await _api.DisposeAsync();

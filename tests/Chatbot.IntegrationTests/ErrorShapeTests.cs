@@ -67,11 +67,42 @@ public sealed class ErrorShapeTests : FakeUpstreamFixture
     [Test]
     public async Task A_body_over_the_limit_under_v1_is_openai_s_413()
     {
-        var response = await Client.PostAsync("/v1/chat/completions", Problems.Json(Oversized("padding")));
+        // /v1/chat/completions has its own limit (CHAT_MAX_BODY_KB, 8 MiB by default): images come inline.
+        var body = "{\"padding\":\"" + new string('x', 8 * 1024 * 1024) + "\"}";
+        // Expect: 100-continue, so the client sends nothing of the body Kestrel refuses on its Content-Length alone.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Problems.Json(body) };
+        request.Headers.ExpectContinue = true;
+        var response = await Client.SendAsync(request);
 
         var error = await ShouldBeOpenAiErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "request_too_large");
-        error.GetProperty("message").GetString().Should().Be("The request body is larger than the limit of 64 KiB.");
+        error.GetProperty("message").GetString().Should().Be("The request body is larger than the limit of 8192 KiB.");
         Fake.ChatCompletionCalls.Should().Be(0);
+    }
+
+    [Test]
+    public async Task An_image_of_a_mebibyte_inline_fits_v1_s_limit_and_reaches_the_provider_whole()
+    {
+        Fake.Enqueue(FakeResponse.Completion("a cat"));
+        var image = "data:image/png;base64," + Convert.ToBase64String(new byte[768 * 1024]);
+        var body = $$$"""{"messages":[{"role":"user","content":[{"type":"text","text":"what is it?"},{"type":"image_url","image_url":{"url":"{{{image}}}","detail":"high"}}]}]}""";
+
+        var response = await Client.PostAsync("/v1/chat/completions", Problems.Json(body));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var part = Fake.Received.Should().ContainSingle().Which.BodyJson.GetProperty("messages")[0].GetProperty("content")[1];
+        part.GetProperty("type").GetString().Should().Be("image_url");
+        part.GetProperty("image_url").GetProperty("url").GetString().Should().Be(image);
+        part.GetProperty("image_url").GetProperty("detail").GetString().Should().Be("high");
+    }
+
+    [Test]
+    public async Task The_same_mebibyte_on_question_is_still_over_its_64_KiB()
+    {
+        var body = "{\"text\":\"" + new string('x', 1024 * 1024) + "\"}";
+
+        var response = await Client.PostAsync("/question", Problems.Json(body));
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Test]

@@ -40,7 +40,7 @@ public static class ErrorShape
     {
         if (IsOpenAi(context))
         {
-            return OpenAiErrors.From(exception).Body;
+            return OpenAiErrors.From(exception, context).Body;
         }
 
         var problem = ProblemDetailsExceptionHandler.Map(exception);

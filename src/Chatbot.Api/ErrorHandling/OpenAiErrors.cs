@@ -9,8 +9,9 @@ namespace Chatbot.Api.ErrorHandling;
 /// </summary>
 public static class OpenAiErrors
 {
-    public static (int Status, OpenAiErrorResponse Body) From(Exception exception)
+    public static (int Status, OpenAiErrorResponse Body) From(Exception exception, HttpContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (exception is RequestValidationException validation)
         {
             // The use case's rules speak the domain's words; param gives the field by the wire's name.
@@ -30,7 +31,12 @@ public static class OpenAiErrors
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
         // A body Kestrel refused (413) gets the code the same status has from the framework.
         var code = exception is BadHttpRequestException ? CodeFor(status) : null;
-        return (status, Error(problem.Detail ?? ProblemTexts.ForStatus(status), TypeFor(status), null, code));
+        // The limit the body broke is this request's own: /v1/chat/completions takes more than the rest (CHAT_MAX_BODY_KB).
+        var detail = status == StatusCodes.Status413PayloadTooLarge
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+            ? ProblemTexts.BodyTooLarge(limit)
+            : problem.Detail ?? ProblemTexts.ForStatus(status);
+        return (status, Error(detail, TypeFor(status), null, code));
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed class OpenAiProblemDetailsWriter : IProblemDetailsWriter
         ArgumentNullException.ThrowIfNull(context);
         var http = context.HttpContext;
         var (status, body) = context.Exception is { } exception
-            ? OpenAiErrors.From(exception)
+            ? OpenAiErrors.From(exception, http)
             : OpenAiErrors.ForStatus(context.ProblemDetails.Status ?? http.Response.StatusCode, context.ProblemDetails.Detail, http.Request);
 
         // OpenAI's status for a failure can differ from the problem's: a broken rule is its 400, not RFC 9457's 422.

@@ -26,6 +26,10 @@ public static class ProblemTexts
         $"This client's rate limit of {permitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
         $"{(permitsPerMinute == 1 ? "request" : "requests")} per minute is exceeded; try again in the number of seconds given by Retry-After.";
 
+    /// <summary>The detail of a 413: the limit in KiB.</summary>
+    public static string BodyTooLarge(long limitBytes) =>
+        $"The request body is larger than the limit of {(limitBytes / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture)} KiB.";
+
     /// <summary>A detail for a status that came with none (404, 405, 415, ...).</summary>
     public static string ForStatus(int status) => status switch
     {
@@ -34,7 +38,7 @@ public static class ProblemTexts
         StatusCodes.Status404NotFound => "No resource exists at this path.",
         StatusCodes.Status405MethodNotAllowed => "This method is not allowed on this path.",
         StatusCodes.Status406NotAcceptable => "The service cannot answer in the media type asked for.",
-        StatusCodes.Status413PayloadTooLarge => "The request body is larger than the limit of 64 KiB.",
+        StatusCodes.Status413PayloadTooLarge => BodyTooLarge(DependencyInjection.MaxRequestBodyBytes),
         StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
         StatusCodes.Status422UnprocessableEntity => Validation,
         StatusCodes.Status429TooManyRequests => ProviderRateLimited,

@@ -15,6 +15,9 @@ public sealed record HostingOptions
     /// <summary>How long requests in flight may finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(Variables.ShutdownTimeout.DefaultValue);
 
+    /// <summary>The most a <c>/v1/chat/completions</c> body may weigh.</summary>
+    public long ChatMaxBodyBytes { get; init; } = Variables.ChatMaxBodyKilobytes.DefaultValue!.Value * 1024L;
+
     public static HostingOptions Read(SettingsReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -24,6 +27,7 @@ public sealed record HostingOptions
             RequestLogging = reader.Flag(Variables.RequestLogging),
             Metrics = reader.Flag(Variables.Metrics),
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Number(Variables.ShutdownTimeout)),
+            ChatMaxBodyBytes = 1024L * (reader.WholeNumber(Variables.ChatMaxBodyKilobytes) ?? Variables.ChatMaxBodyKilobytes.DefaultValue!.Value),
         };
     }
 }

@@ -127,6 +127,10 @@ public static class Variables
         "LLM_MAX_RESPONSE_KB", Concern.Provider, 4096, 1, 1024 * 1024,
         "KiB, 1..1048576: the most a provider's answer, or one event of its stream, may weigh; past it the answer is a 502 and is not retried");
 
+    public static readonly WholeNumberVariable ChatMaxBodyKilobytes = new(
+        "CHAT_MAX_BODY_KB", Concern.Host, 8192, 64, 1024 * 1024,
+        "KiB, 64..1048576: the most a `/v1/chat/completions` body may weigh (images come inline as base64); past it 413. `/question` keeps 64 KiB");
+
     public static readonly TextVariable Urls = new(
         "ASPNETCORE_URLS", Concern.Host, "`http://localhost:8000`", "where to listen (ASP.NET Core's own; `--urls` too)");
 
@@ -178,7 +182,7 @@ public static class Variables
     [
         Provider, BaseUrl, Model, ApiKey, SystemPrompt, Temperature, MaxTokens, RequestTimeout, MaxAttempts,
         RetryBaseDelay, RetryMaxDelay, MaxResponseKilobytes,
-        Urls, DotEnvFile, PerformanceHeaders, RequestLogging, Metrics, ShutdownTimeout,
+        Urls, ChatMaxBodyKilobytes, DotEnvFile, PerformanceHeaders, RequestLogging, Metrics, ShutdownTimeout,
         RedisUrl, CacheTtlSeconds, CacheMemoryMegabytes, ApiKeys, ApiKeysFile, RateLimitPerMinute,
     ];
 }
