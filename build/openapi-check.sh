@@ -139,8 +139,8 @@ big_chat="$work/big-chat.json"
 printf '{"messages":[{"role":"user","content":"%s"}]}' "$(head -c 70000 /dev/zero | tr '\0' x)" >"$big_chat"
 hi='{"messages":[{"role":"user","content":"hi"}]}'
 
-echo "openapi-check: the service (echo provider, no API_KEYS)"
-start_service echo LLM_PROVIDER=echo
+echo "openapi-check: the service (echo provider, no API_KEYS, CHAT_MAX_BODY_KB=64)"
+start_service echo LLM_PROVIDER=echo CHAT_MAX_BODY_KB=64
 echo_service="$service"
 start_prism echo-errors "$echo_service" --errors
 valid="$proxy"
@@ -160,7 +160,7 @@ path=/v1/chat/completions;  check "$valid" 200 "a chat completion" "${json[@]}" 
 path=/v1/chat/completions;  check "$valid" 200 "a streamed chat completion" "${json[@]}" -d '{"messages":[{"role":"user","content":"hi"}],"stream":true}'
 path=/v1/chat/completions;  check "$valid" 400 "an unknown role" "${json[@]}" -d '{"messages":[{"role":"bad","content":"hi"}]}'
 path=/v1/chat/completions;  check "$valid" 404 "a model this service does not serve" "${json[@]}" -d '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}'
-path=/v1/chat/completions;  check "$valid" 413 "a body over 64 KiB (the document sets no size)" "${json[@]}" --data-binary "@$big_chat"
+path=/v1/chat/completions;  check "$valid" 413 "a body over CHAT_MAX_BODY_KB (64 here; the document sets no size)" "${json[@]}" --data-binary "@$big_chat"
 # Malformed JSON (400) is not sent through Prism: Prism never answers a request whose JSON body it cannot parse.
 # tests/Chatbot.ClientTests (ExamplesEqualRealAnswersTests) compares those answers with the document instead.
 

@@ -159,6 +159,10 @@ public sealed record OpenAiToolCall
 
     [JsonPropertyName("function")]
     public OpenAiFunctionCall? Function { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 public sealed record OpenAiFunctionCall
@@ -169,6 +173,10 @@ public sealed record OpenAiFunctionCall
     /// <summary>The arguments as a JSON text.</summary>
     [JsonPropertyName("arguments")]
     public string? Arguments { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 /// <summary>A tool the model may call; only <c>function</c> tools.</summary>
@@ -179,6 +187,10 @@ public sealed record OpenAiTool
 
     [JsonPropertyName("function")]
     public OpenAiFunction? Function { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 public sealed record OpenAiFunction
@@ -197,6 +209,10 @@ public sealed record OpenAiFunction
 
     [JsonPropertyName("strict")]
     public bool? Strict { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 public sealed record OpenAiResponseFormat
@@ -207,6 +223,10 @@ public sealed record OpenAiResponseFormat
 
     [JsonPropertyName("json_schema")]
     public OpenAiJsonSchema? JsonSchema { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 public sealed record OpenAiJsonSchema
@@ -224,12 +244,20 @@ public sealed record OpenAiJsonSchema
 
     [JsonPropertyName("strict")]
     public bool? Strict { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 public sealed record OpenAiStreamOptions
 {
     [JsonPropertyName("include_usage")]
     public bool? IncludeUsage { get; init; }
+
+    /// <summary>Fields this service does not know; refused by the validator.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
 /// <summary>OpenAI's chat completion: the provider's choices, id, model and fingerprint as it gave them.</summary>

@@ -55,6 +55,9 @@ public static class ErrorExamples
                 "invalid_request_error", "model", "model_not_found"),
             StatusCodes.Status429TooManyRequests when clientKey => new OpenAiError(
                 ProblemTexts.ClientRateLimited(SampleRateLimit), "rate_limit_error", null, "rate_limit_exceeded"),
+            StatusCodes.Status413PayloadTooLarge => new OpenAiError(
+                ProblemTexts.BodyTooLarge(Infrastructure.Configuration.Variables.ChatMaxBodyKilobytes.DefaultValue!.Value * 1024L),
+                OpenAiErrors.TypeFor(status), null, OpenAiErrors.CodeFor(status)),
             _ => new OpenAiError(Detail(status, cases), OpenAiErrors.TypeFor(status), null, OpenAiErrors.CodeFor(status)),
         };
         return Json(new OpenAiErrorResponse(error));

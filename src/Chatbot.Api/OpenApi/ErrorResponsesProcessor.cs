@@ -104,13 +104,15 @@ public sealed class ErrorResponsesProcessor : IOperationProcessor
         var text = status switch
         {
             StatusCodes.Status400BadRequest => openAi
-                ? "The body is not valid JSON, or breaks a rule of the request (roles, sizes, number of messages, ranges); param names the field."
+                ? "The body is not valid JSON, has a field the service does not know, or breaks a rule of the request (roles, parts, tools, sizes, ranges); param names the field."
                 : "The body is not valid JSON.",
             StatusCodes.Status401Unauthorized => Either(
                 clientKey ? "No valid client API key (only when the service runs with API_KEYS)" : null,
                 provider ? "the LLM provider rejected this service's credentials" : null),
             StatusCodes.Status404NotFound => "The model is not the one this service serves (see GET /v1/models).",
-            StatusCodes.Status413PayloadTooLarge => "The body is larger than 64 KiB.",
+            StatusCodes.Status413PayloadTooLarge => openAi
+                ? "The body is larger than CHAT_MAX_BODY_KB (8192 KiB by default)."
+                : "The body is larger than 64 KiB.",
             StatusCodes.Status415UnsupportedMediaType => "The body is not application/json.",
             StatusCodes.Status422UnprocessableEntity => "The body breaks a rule of the request; errors names each field and its reasons.",
             StatusCodes.Status429TooManyRequests => Either(

@@ -50,6 +50,7 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
         RuleFor(r => r.Tools).Custom((tools, context) => CheckTools(tools, context)).When(r => r.Tools is not null);
         RuleFor(r => r.ToolChoice).Custom((choice, context) => CheckToolChoice(choice, context));
         RuleFor(r => r.ResponseFormat).Custom((format, context) => CheckResponseFormat(format!, context)).When(r => r.ResponseFormat is not null);
+        RuleFor(r => r.StreamOptions).Custom((o, context) => Unknown(o!.Unknown, "stream_options", context)).When(r => r.StreamOptions is not null);
         RuleFor(r => r.StreamOptions)
             .Must((r, _) => r.Stream == true).WithMessage("'stream_options' is only allowed when 'stream' is true.")
             .When(r => r.StreamOptions is not null).OverridePropertyName("stream_options");
@@ -71,10 +72,8 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
                 continue;
             }
 
-            if (message.Unknown is { Count: > 0 } unknown)
+            if (Unknown(message.Unknown, path, context))
             {
-                var name = unknown.Keys.First();
-                context.AddFailure($"{path}.{name}", $"Unrecognized request argument supplied: {path}.{name}");
                 continue;
             }
 
@@ -96,6 +95,11 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
                 {
                     var call = toolCalls[j];
                     var at = $"{path}.tool_calls[{j}]";
+                    if (Unknown(call?.Unknown, at, context) || Unknown(call?.Function?.Unknown, $"{at}.function", context))
+                    {
+                        continue;
+                    }
+
                     if (call?.Id is not { Length: > 0 } id)
                     {
                         context.AddFailure($"{at}.id", "A tool call needs an 'id'.");
@@ -183,6 +187,19 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
         }
     }
 
+    // A field the service does not know, anywhere in the request: OpenAI's own answer, never a silent drop.
+    private static bool Unknown(Dictionary<string, JsonElement>? unknown, string path, ValidationContext<OpenAiChatRequest> context)
+    {
+        if (unknown is not { Count: > 0 })
+        {
+            return false;
+        }
+
+        var name = path.Length == 0 ? unknown.Keys.First() : $"{path}.{unknown.Keys.First()}";
+        context.AddFailure(name, $"Unrecognized request argument supplied: {name}");
+        return true;
+    }
+
     private static bool IsString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String;
 
@@ -212,6 +229,11 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
         {
             var at = $"tools[{i}]";
             var tool = tools[i];
+            if (Unknown(tool?.Unknown, at, context) || Unknown(tool?.Function?.Unknown, $"{at}.function", context))
+            {
+                continue;
+            }
+
             if (tool?.Type != "function")
             {
                 context.AddFailure($"{at}.type", "A tool's 'type' must be 'function'.");
@@ -246,6 +268,11 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
 
     private static void CheckResponseFormat(OpenAiResponseFormat format, ValidationContext<OpenAiChatRequest> context)
     {
+        if (Unknown(format.Unknown, "response_format", context) || Unknown(format.JsonSchema?.Unknown, "response_format.json_schema", context))
+        {
+            return;
+        }
+
         switch (format.Type)
         {
             case "text" or "json_object":

@@ -81,6 +81,9 @@ public sealed class OpenAiChatRequestValidatorTests
 
     [TestCase("""{"messages":[{"role":"user","content":"hi"}],"foo":1}""", "foo", TestName = "an unknown field")]
     [TestCase("""{"messages":[{"role":"user","content":"hi","foo":1}]}""", "messages[0].foo", TestName = "an unknown message field")]
+    [TestCase("""{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","examples":[]}}]}""", "tools[0].function.examples", TestName = "an unknown function field")]
+    [TestCase("""{"messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_obfuscation":false}}""", "stream_options.include_obfuscation", TestName = "an unknown stream option")]
+    [TestCase("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{},"format":"x"}}}""", "response_format.json_schema.format", TestName = "an unknown json_schema field")]
     public void An_unknown_field_is_refused_as_openai_refuses_it(string json, string param)
     {
         var failure = Validate(json).Errors.Should().ContainSingle().Subject;
