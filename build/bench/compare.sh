@@ -4,9 +4,10 @@
 #
 # Usage: bash build/bench/compare.sh [--rounds 3] [--duration 10] [--latency-duration 5]
 #                                    [--question-script post-question.lua] [--portkey] VARIANT...
-#   VARIANT  'LABEL|API_DIR|VAR=VALUE VAR=VALUE'
+#   VARIANT  'LABEL|API_DIR|VAR=VALUE VAR=VALUE[|v1]'
 #            API_DIR: a published service (dotnet publish -c Release -o DIR src/Chatbot.Api); empty means
-#            this checkout's, published into build/bench/out/api. Settings are optional.
+#            this checkout's, published into build/bench/out/api. Settings are optional. A last field 'v1'
+#            measures POST /v1/chat/completions (lua/post-v1-chat.lua: one user message) instead of /question.
 #   --question-script  a wrk script in build/bench/lua: post-question.lua (one question, the default) or
 #            post-question-unique.lua (a new question each request: an answer cache never hits).
 #   --portkey  also Portkey's gateway 1.15.2 (npm @portkey-ai/gateway, installed with npm into
@@ -128,11 +129,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
   stop_pid "$pid"
 
   for i in "${!VARIANTS[@]}"; do
-    IFS='|' read -r label dir settings <<<"${VARIANTS[$i]}"
+    IFS='|' read -r label dir settings target <<<"${VARIANTS[$i]}"
+    path=/question lua="$LUA_QUESTION"
+    [ "$target" = v1 ] && path=/v1/chat/completions lua="$BENCH_DIR/lua/post-v1-chat.lua"
     # shellcheck disable=SC2086
     API_DIR="${dir:-$BENCH_OUT/api}" start_api "$RUN/v$i-$round.log" "$PORT" "$UPSTREAM_BASE" $settings
     wait_http "http://127.0.0.1:$PORT/health" "$API_PID" 30 || { tail -5 "$RUN/v$i-$round.log" >&2; die "variant '$label' did not start"; }
-    echo "v$i $(measure_target "http://127.0.0.1:$PORT/question" "$LUA_QUESTION" "$API_PID" "$RUN/v$i-$round" "$WARMUP_MIN" "$WARMUP_MAX" "$DURATION" "$LATENCY_DURATION" "$CONNECTIONS" "$THREADS") $(rss_kb "$API_PID")" >>"$DATA"
+    echo "v$i $(measure_target "http://127.0.0.1:$PORT$path" "$lua" "$API_PID" "$RUN/v$i-$round" "$WARMUP_MIN" "$WARMUP_MAX" "$DURATION" "$LATENCY_DURATION" "$CONNECTIONS" "$THREADS") $(rss_kb "$API_PID")" >>"$DATA"
     stop_pid "$API_PID"
     rm -f "$RUN/v$i-$round.log"
   done
@@ -171,8 +174,8 @@ DIRECT_P50="$(col direct 5 | median)" DIRECT_P99="$(col direct 6 | median)"
   }
   row baseline "bare baseline" ""
   for i in "${!VARIANTS[@]}"; do
-    IFS='|' read -r label dir settings <<<"${VARIANTS[$i]}"
-    row "v$i" "$label${dir:+ ($dir)}" "$settings"
+    IFS='|' read -r label dir settings target <<<"${VARIANTS[$i]}"
+    row "v$i" "$label${dir:+ ($dir)}${target:+, POST /v1/chat/completions}" "$settings"
   done
   [ "$PORTKEY" = 0 ] || row portkey "Portkey $PORTKEY_VERSION (node $(node --version), POST /v1/chat/completions)" "--headless; x-portkey-provider: openai, x-portkey-custom-host: the upstream"
   echo

@@ -56,9 +56,9 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
             .When(r => r.StreamOptions is not null).OverridePropertyName("stream_options");
     }
 
+    // A null bound passes InclusiveBetween, so no condition is needed (and none compiles the expression per request).
     private void Range(System.Linq.Expressions.Expression<Func<OpenAiChatRequest, double?>> field, string name, double min, double max) =>
-        RuleFor(field).InclusiveBetween(min, max).When(r => field.Compile()(r) is not null)
-            .WithMessage($"'{name}' must be between {min} and {max}.").OverridePropertyName(name);
+        RuleFor(field).InclusiveBetween(min, max).WithMessage($"'{name}' must be between {min} and {max}.").OverridePropertyName(name);
 
     private static void CheckMessages(IReadOnlyList<OpenAiChatMessage?>? messages, ValidationContext<OpenAiChatRequest> context)
     {

@@ -14,7 +14,8 @@ public static class RequestContractValidationSetup
     /// </summary>
     public static IServiceCollection AddRequestContractValidation(this IServiceCollection services)
     {
-        services.AddFluentValidationAutoValidation();
+        // The validators are the rules: MVC's DataAnnotations pass would walk the whole body again for nothing.
+        services.AddFluentValidationAutoValidation(o => o.DisableDataAnnotationsValidation = true);
         services.AddValidatorsFromAssemblyContaining<OpenAiChatRequestValidator>(ServiceLifetime.Singleton);
         services.AddSingleton<IValidatorInterceptor, BindingValidationInterceptor>();
         return services;
