@@ -19,14 +19,7 @@ public sealed partial class OpenAiChatRequestValidator : AbstractValidator<OpenA
     public OpenAiChatRequestValidator()
     {
         // OpenAI's own answer to a field it does not know; nothing is dropped silently.
-        RuleFor(r => r.Unknown).Custom((unknown, context) =>
-        {
-            if (unknown is { Count: > 0 })
-            {
-                var name = unknown.Keys.First();
-                context.AddFailure(name, $"Unrecognized request argument supplied: {name}");
-            }
-        });
+        RuleFor(r => r.Unknown).Custom((unknown, context) => Unknown(unknown, string.Empty, context));
         RuleFor(r => r.Messages)
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("'messages' is required.")

@@ -139,13 +139,7 @@ internal static class ProviderChatMapping
             });
         }
 
-        return new ChatCompletion(choices, NullIfEmpty(response.Model) ?? requestedModel, ToDomain(response.Usage))
-        {
-            Id = NullIfEmpty(response.Id),
-            Created = response.CreatedAtUnix == 0 ? null : response.CreatedAtUnix,
-            SystemFingerprint = NullIfEmpty(response.SystemFingerPrint),
-            ServiceTier = response.ServiceTier,
-        };
+        return Completion(response, choices, requestedModel);
     }
 
     public static ChatCompletion ToDomain(ProviderChatChunk response, string requestedModel)
@@ -160,14 +154,18 @@ internal static class ProviderChatMapping
             });
         }
 
-        return new ChatCompletion(choices, NullIfEmpty(response.Model) ?? requestedModel, ToDomain(response.Usage))
+        return Completion(response, choices, requestedModel);
+    }
+
+    // What a completion says beside its choices; the chunk subclass shares it with the SDK's response.
+    private static ChatCompletion Completion(ChatCompletionCreateResponse response, List<ChatChoice> choices, string requestedModel) =>
+        new(choices, NullIfEmpty(response.Model) ?? requestedModel, ToDomain(response.Usage))
         {
             Id = NullIfEmpty(response.Id),
             Created = response.CreatedAtUnix == 0 ? null : response.CreatedAtUnix,
             SystemFingerprint = NullIfEmpty(response.SystemFingerPrint),
             ServiceTier = response.ServiceTier,
         };
-    }
 
     public static ChatCompletionUpdate ToUpdate(ProviderChatChunk chunk)
     {
