@@ -89,12 +89,25 @@ public static class OpenAiChatMapping
         element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : element;
 
     /// <summary>The domain's answer in OpenAI's shape; the provider's id and time when it gave them, else the service's.</summary>
-    public static OpenAiChatCompletion ToWire(ChatCompletion completion, string id, long created)
+    /// <summary>
+    /// An id in OpenAI's shape for an answer whose provider gave none: 128 random bits from <see cref="Random.Shared"/>
+    /// (an id names an answer, it guards nothing, so it needs no cryptographic generator and no system call).
+    /// </summary>
+    public static string NewCompletionId()
+    {
+        Span<byte> bits = stackalloc byte[16];
+        Random.Shared.NextBytes(bits);
+        return "chatcmpl-" + Convert.ToHexStringLower(bits);
+    }
+
+    /// <param name="completion">The provider's answer; its id, else a new one (<see cref="NewCompletionId"/>).</param>
+    /// <param name="created">When the provider gave no time of its own.</param>
+    public static OpenAiChatCompletion ToWire(ChatCompletion completion, long created)
     {
         ArgumentNullException.ThrowIfNull(completion);
         var usage = completion.Usage ?? new TokenUsage(0, 0);
         return new OpenAiChatCompletion(
-            completion.Id ?? id, "chat.completion", completion.Created ?? created, completion.Model,
+            completion.Id ?? NewCompletionId(), "chat.completion", completion.Created ?? created, completion.Model,
             [.. completion.Choices.Select(c => new OpenAiChoice(c.Index, ToWire(c.Message), c.FinishReason) { Logprobs = ToWire(c.Logprobs) })],
             ToWire(usage))
         {

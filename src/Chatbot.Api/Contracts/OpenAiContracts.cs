@@ -162,7 +162,7 @@ public sealed record OpenAiToolCall
 
     /// <summary>Fields this service does not know; refused by the validator.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
 
 public sealed record OpenAiFunctionCall
@@ -176,7 +176,7 @@ public sealed record OpenAiFunctionCall
 
     /// <summary>Fields this service does not know; refused by the validator.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Unknown { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
 
 /// <summary>A tool the model may call; only <c>function</c> tools.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization;
 
 namespace Chatbot.Api.Contracts;
@@ -29,9 +30,11 @@ public sealed class Utf8CheckedJsonElementConverter : JsonConverter<JsonElement>
 
     // Bytes that are not UTF-8 throw the serializer's own InvalidOperationException here (a DecoderFallbackException
     // inside), which it reports with the path, as it does for a string field.
+    // Unescaped valid UTF-8 (nearly every string) is checked in place, without decoding it into a string.
     private static void ReadString(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
+            && (reader.ValueIsEscaped || reader.HasValueSequence || !Utf8.IsValid(reader.ValueSpan)))
         {
             _ = reader.GetString();
         }

@@ -46,13 +46,12 @@ public sealed partial class OpenAiCompatibleController(
         var chat = request?.Messages is null
             ? new Domain.Chat.ChatCompletionRequest([], request?.Model ?? string.Empty)
             : OpenAiChatMapping.ToDomain(request);
-        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
 
         if (request?.Stream != true)
         {
             var completion = await sender.Send(new CompleteChatCommand(chat), cancellationToken);
-            return Ok(OpenAiChatMapping.ToWire(completion, id, created));
+            return new WireJsonResult<OpenAiChatCompletion>(OpenAiChatMapping.ToWire(completion, created), OpenAiWireJson.Default.OpenAiChatCompletion);
         }
 
         using var stream = StreamShutdown.Open(HttpContext);
@@ -67,7 +66,7 @@ public sealed partial class OpenAiCompatibleController(
 
         // One id and one time for the whole stream: the provider's first, else the service's. The model is the provider's.
         var first = enumerator.Current;
-        id = first.Id ?? id;
+        var id = first.Id ?? OpenAiChatMapping.NewCompletionId();
         created = first.Created ?? created;
         var model = first.Model ?? options.Value.Model;
         var includeUsage = chat.IncludeUsage;
@@ -80,7 +79,8 @@ public sealed partial class OpenAiCompatibleController(
                 // Usage goes out only when the client asked for it; a piece with nothing else in it is then left out.
                 if (update.Choices.Count > 0 || (includeUsage && update.Usage is not null))
                 {
-                    await ServerSentEvents.WriteDataAsync(Response, OpenAiChatMapping.ToWire(update, id, created, model, includeUsage), cancellationToken);
+                    await ServerSentEvents.WriteDataAsync(
+                        Response, OpenAiChatMapping.ToWire(update, id, created, model, includeUsage), OpenAiWireJson.Default.OpenAiChatChunk, cancellationToken);
                 }
             }
             while (await enumerator.MoveNextAsync());

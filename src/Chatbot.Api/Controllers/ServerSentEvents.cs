@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Chatbot.Api.Controllers;
@@ -22,11 +23,15 @@ public static class ServerSentEvents
     }
 
     public static Task WriteDataAsync<T>(HttpResponse response, T payload, CancellationToken cancellationToken) =>
-        WriteAsync(response, DataPrefix, payload, cancellationToken);
+        WriteAsync(response, DataPrefix, payload, typeInfo: null, cancellationToken);
+
+    /// <summary>One event written with its source-generated <paramref name="typeInfo"/>.</summary>
+    public static Task WriteDataAsync<T>(HttpResponse response, T payload, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        WriteAsync(response, DataPrefix, payload, typeInfo, cancellationToken);
 
     /// <summary>An <c>event: error</c>: how a failure travels once the headers are gone.</summary>
     public static Task WriteErrorAsync<T>(HttpResponse response, T payload, CancellationToken cancellationToken) =>
-        WriteAsync(response, ErrorPrefix, payload, cancellationToken);
+        WriteAsync(response, ErrorPrefix, payload, typeInfo: null, cancellationToken);
 
     public static async Task WriteDoneAsync(HttpResponse response, CancellationToken cancellationToken)
     {
@@ -34,11 +39,20 @@ public static class ServerSentEvents
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    private static async Task WriteAsync<T>(HttpResponse response, byte[] prefix, T payload, CancellationToken cancellationToken)
+    // Without a type info, the web defaults' reflection metadata (ApiJson).
+    private static async Task WriteAsync<T>(HttpResponse response, byte[] prefix, T payload, JsonTypeInfo<T>? typeInfo, CancellationToken cancellationToken)
     {
         var body = response.Body;
         await body.WriteAsync(prefix, cancellationToken);
-        await JsonSerializer.SerializeAsync(body, payload, ApiJson.Options, cancellationToken);
+        if (typeInfo is null)
+        {
+            await JsonSerializer.SerializeAsync(body, payload, ApiJson.Options, cancellationToken);
+        }
+        else
+        {
+            await JsonSerializer.SerializeAsync(body, payload, typeInfo, cancellationToken);
+        }
+
         await body.WriteAsync(EventEnd, cancellationToken);
         await body.FlushAsync(cancellationToken);
     }
