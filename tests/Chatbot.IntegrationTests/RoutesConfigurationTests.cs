@@ -120,7 +120,10 @@ public sealed class RoutesConfigurationTests
         call.BodyJson.GetProperty("model").GetString().Should().Be("fake-upstream");
         call.BodyJson.GetProperty("max_tokens").GetInt32().Should().Be(321);
         health.GetProperty("model").GetString().Should().Be("fake-upstream", "IOptions<LlmOptions> is the default route's");
-        (api.StandardOutput + api.StandardError).Should().NotContain(Key).And.NotContain("abcdefghijkl");
+        api.StandardOutput.Should().Contain(
+            $"Routes from {_file}: fast: openai fake-upstream at {new Uri(fake.BaseUrl, "v1")}, key {KeyVariable} ****7890, then spare; spare: echo spare, no key; /question uses fast");
+        (api.StandardOutput + api.StandardError).Should().NotContain(Key).And.NotContain("abcdefghijkl")
+            .And.NotContain("LLM_API_KEY is not set");
     }
 
     [Test]
