@@ -36,10 +36,10 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ChatbotMetrics>();
-        var catalog = ProviderRegistration.GetCatalog(services);
+        ProviderRegistration.GetCatalog(services);
 
         // Read once every adapter is registered (a route must name one); LlmOptions is its default route's.
-        services.AddSingleton(sp => RouteTableReader.Read(sp.GetRequiredService<IConfiguration>(), catalog));
+        services.AddSingleton(sp => RouteTableReader.Read(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ProviderCatalog>()));
         services.AddSingleton<IOptions<RouteTable>>(sp => Options.Create(sp.GetRequiredService<RouteTable>()));
         services.AddSingleton<IConfigureOptions<LlmOptions>, LlmOptionsSetup>();
         services.AddOptions<LlmOptions>().ValidateOnStart();

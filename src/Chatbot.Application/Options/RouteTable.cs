@@ -35,7 +35,7 @@ public sealed class RouteTable
         Default = _byModel.TryGetValue(defaultModel, out var chosen)
             ? chosen
             : throw new ArgumentException($"No route serves the default model '{defaultModel}'.", nameof(defaultModel));
-        Routes = routes;
+        Routes = routes.ToArray();
         FilePath = filePath;
 
         // Longest first: a key that contains another is scrubbed whole before the shorter one could cut it apart.

@@ -237,7 +237,7 @@ internal sealed partial class RoutesFile
             : _breaker.Duration;
         var fallbacks = ReadFallbacks(fields, scope);
 
-        return model is null ? null : new ChatRoute(model, llm, fallbacks, breakDuration, _breaker.Failures, apiKeyEnv);
+        return model is null ? null : new ChatRoute(model, llm, fallbacks.ToArray(), breakDuration, _breaker.Failures, apiKeyEnv);
     }
 
     private string? ReadProvider(Dictionary<string, JsonElement> fields, string scope)
@@ -270,7 +270,8 @@ internal sealed partial class RoutesFile
         if (Text(fields, BaseUrl, scope) is not { } raw)
         {
             // The echo provider calls nothing; every other one is asked somewhere, and no URL is everyone's default.
-            if (!fields.ContainsKey(BaseUrl) && llm.Provider != "echo")
+            var given = fields.TryGetValue(BaseUrl, out var element) && element.ValueKind != JsonValueKind.Null;
+            if (!given && llm.Provider != "echo")
             {
                 Fail($"{scope}: baseUrl is missing; every route but an echo one names its provider's URL.");
             }

@@ -299,6 +299,8 @@ public sealed class RouteTableTests
         "route 'fast': baseUrl must be an absolute http:// or https:// URL without query, got 'ftp://***@h/v1'.")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'openai' } ] }",
         "route 'fast': baseUrl is missing; every route but an echo one names its provider's URL.")]
+    [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'openai', 'baseUrl': null } ] }",
+        "route 'fast': baseUrl is missing; every route but an echo one names its provider's URL.")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'openai', 'baseUrl': 5 } ] }",
         "route 'fast': baseUrl must be a string, got a number.")]
     [TestCase("[ " + Fast + " ]",
