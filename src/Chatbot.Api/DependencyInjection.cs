@@ -219,7 +219,13 @@ public static partial class DependencyInjection
             LogServing(logger, options.Provider, options.Model, options.RedactedBaseUrl, options.MaskedApiKey);
         }
 
-        if (options.Provider != "echo" && options.ApiKey is null)
+        var routes = app.Services.GetRequiredService<RouteTable>();
+        if (routes.FromFile)
+        {
+            // A route without apiKeyEnv is keyless by choice; the line names each key's variable, never more of a key than LLM_API_KEY's 4 characters.
+            LogRoutes(logger, routes.FilePath, string.Join("; ", routes.Routes.Select(DescribeRoute)), routes.Default.Model);
+        }
+        else if (options.Provider != "echo" && options.ApiKey is null)
         {
             LogNoKey(logger, options.Provider);
         }
@@ -246,6 +252,15 @@ public static partial class DependencyInjection
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answer cache {Cache}; client API keys {Keys}; rate limit {RateLimit}")]
     private static partial void LogGateway(ILogger logger, string cache, string keys, string rateLimit);
+
+    private static string DescribeRoute(ChatRoute route) =>
+        $"{route.Model}: {route.Llm.Provider} {route.Llm.Model}"
+        + (route.Llm.Provider == "echo" ? string.Empty : $" at {route.Llm.RedactedBaseUrl}")
+        + (route.ApiKeyEnv is null ? ", no key" : $", key {route.ApiKeyEnv} {route.Llm.MaskedApiKey}")
+        + (route.Fallbacks.Count == 0 ? string.Empty : ", then " + string.Join(", ", route.Fallbacks));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Routes from {RoutesFile}: {Routes}; /question uses {DefaultModel}")]
+    private static partial void LogRoutes(ILogger logger, string routesFile, string routes, string defaultModel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "LLM_API_KEY is not set: the {Provider} provider is called without credentials")]
     private static partial void LogNoKey(ILogger logger, string provider);

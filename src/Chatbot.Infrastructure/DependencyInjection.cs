@@ -11,6 +11,7 @@ using Chatbot.Infrastructure.Redis;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,7 +26,7 @@ public static class DependencyInjection
     public const string RedisHealthCheckName = "redis";
 
     /// <summary>
-    /// The provider's options, the provider adapters and their HttpClient, and what <paramref name="settings"/> turns
+    /// The provider's options and route table, the provider adapters and their HttpClient, and what <paramref name="settings"/> turns
     /// on, nothing else: the Redis connection and its readiness check, the answer cache (in memory, and in Redis when
     /// there is one), the client rate limiter.
     /// </summary>
@@ -36,6 +37,10 @@ public static class DependencyInjection
         services.AddMetrics();
         services.TryAddSingleton<ChatbotMetrics>();
         ProviderRegistration.GetCatalog(services);
+
+        // Read once every adapter is registered (a route must name one); LlmOptions is its default route's.
+        services.AddSingleton(sp => RouteTableReader.Read(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ProviderCatalog>()));
+        services.AddSingleton<IOptions<RouteTable>>(sp => Options.Create(sp.GetRequiredService<RouteTable>()));
         services.AddSingleton<IConfigureOptions<LlmOptions>, LlmOptionsSetup>();
         services.AddOptions<LlmOptions>().ValidateOnStart();
 

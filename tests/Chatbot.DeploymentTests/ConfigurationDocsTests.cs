@@ -28,9 +28,20 @@ public sealed partial class ConfigurationDocsTests
     }
 
     [Test]
-    public void Env_example_lists_exactly_the_declared_variables()
+    public void Env_example_lists_exactly_the_declared_variables_and_the_example_routes_key_variables()
     {
-        Repo.VariablesOf(Repo.Read("env.example")).Should().BeEquivalentTo(Variables.All.Select(v => v.Name));
+        var listed = Repo.VariablesOf(Repo.Read("env.example"));
+
+        listed.Except(Repo.RouteKeyVariables).Should().BeEquivalentTo(Variables.All.Select(v => v.Name));
+        listed.Should().Contain(Repo.RouteKeyVariables, "env.example shows where the example routes' keys go");
+    }
+
+    [Test]
+    public void The_routes_key_variables_are_the_operator_s_own_not_declared_ones()
+    {
+        // A route's apiKeyEnv names a variable of the operator's; the service refuses one of its own there.
+        Repo.RouteKeyVariables.Should().Contain("ANTHROPIC_API_KEY")
+            .And.NotIntersectWith(Variables.All.Select(v => v.Name));
     }
 
     [Test]

@@ -20,6 +20,8 @@ public sealed class ConfigurationTests
     [TestCase("LLM_MAX_TOKENS", "0")]
     [TestCase("LLM_MAX_ATTEMPTS", "11")]
     [TestCase("LLM_PROVIDER", "no-such-provider")]
+    [TestCase("LLM_BREAKER_FAILURES", "0")]
+    [TestCase("LLM_BREAKER_SECONDS", "-1")]
     public async Task A_bad_value_stops_the_start_with_one_line_naming_the_variable(string name, string value)
     {
         await using var api = ApiProcess.Start(new Dictionary<string, string> { [name] = value }, _workingDirectory);

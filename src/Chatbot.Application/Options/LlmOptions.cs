@@ -39,6 +39,27 @@ public sealed class LlmOptions
 
     public const int DefaultMaxResponseKilobytes = 4096;
 
+    /// <summary>A copy to derive another route's options from (every property is a value or immutable).</summary>
+    public LlmOptions Clone() => (LlmOptions)MemberwiseClone();
+
+    /// <summary>Sets every property of <paramref name="target"/> to this one's.</summary>
+    public void CopyTo(LlmOptions target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        target.Provider = Provider;
+        target.BaseUrl = BaseUrl;
+        target.Model = Model;
+        target.ApiKey = ApiKey;
+        target.SystemPrompt = SystemPrompt;
+        target.Temperature = Temperature;
+        target.MaxTokens = MaxTokens;
+        target.RequestTimeout = RequestTimeout;
+        target.MaxAttempts = MaxAttempts;
+        target.RetryBaseDelay = RetryBaseDelay;
+        target.RetryMaxDelay = RetryMaxDelay;
+        target.MaxResponseBytes = MaxResponseBytes;
+    }
+
     /// <summary>The base URL as it may appear in logs: without its user information.</summary>
     public string RedactedBaseUrl => UrlCredentials.Redact(BaseUrl);
 

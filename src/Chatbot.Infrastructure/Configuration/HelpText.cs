@@ -21,6 +21,10 @@ public static class HelpText
             writer.WriteLine("    default: " + Plain(variable.Default));
             writer.WriteLine("    rule:    " + Plain(variable.Rule));
         }
+
+        writer.WriteLine();
+        writer.WriteLine($"A routes file ({Variables.RoutesFile.Name}) names the variable that holds each route's key (apiKeyEnv):");
+        writer.WriteLine("those variables are your own, not listed here, and are read from the same places.");
     }
 
     // The declaration is written for the README (Markdown); a terminal shows it without the backticks.

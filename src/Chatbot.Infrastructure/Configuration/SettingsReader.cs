@@ -22,6 +22,17 @@ public sealed class SettingsReader(IConfiguration configuration)
     /// <summary>The value, or null when it is not set or empty (as a copied env.example leaves it).</summary>
     public string? Text(Variable variable) => Raw(variable) is { } raw && !string.IsNullOrWhiteSpace(raw) ? raw : null;
 
+    /// <summary>
+    /// A variable the operator named instead of the service declaring it: the one holding a route's key, which a
+    /// routes file names in its <c>apiKeyEnv</c>. Read from the same configuration as every declared variable (the
+    /// environment, <c>.env</c>, a test's in-memory settings); null when it is not set or empty.
+    /// </summary>
+    public string? OperatorVariable(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return configuration[name] is { } raw && !string.IsNullOrWhiteSpace(raw) ? raw : null;
+    }
+
     public bool Flag(FlagVariable variable)
     {
         var raw = Text(variable);

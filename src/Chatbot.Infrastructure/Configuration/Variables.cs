@@ -79,7 +79,9 @@ public sealed class WholeNumberVariable(string name, Concern concern, int? defau
 /// <summary>
 /// Every variable the service reads: the one declaration. To add one, declare it here (and add it to
 /// <see cref="All"/>), read it in its concern's options type, and document it in the README's table and in
-/// env.example, which a test compares with this list (docs/configuration.md).
+/// env.example, which a test compares with this list (docs/configuration.md). The one kind of variable not declared
+/// here is the operator's own: a routes file names the variable holding each route's key (<c>apiKeyEnv</c>), and
+/// <see cref="SettingsReader.OperatorVariable"/> reads it.
 /// </summary>
 public static class Variables
 {
@@ -126,6 +128,18 @@ public static class Variables
     public static readonly WholeNumberVariable MaxResponseKilobytes = new(
         "LLM_MAX_RESPONSE_KB", Concern.Provider, 4096, 1, 1024 * 1024,
         "KiB, 1..1048576: the most a provider's answer, or one event of its stream, may weigh; past it the answer is a 502 and is not retried");
+
+    public static readonly TextVariable RoutesFile = new(
+        "LLM_ROUTES_FILE", Concern.Provider, "none (one route: the variables above)",
+        "a JSON file of routes, several providers served by model (docs/configuration.md, Routes); read at start; with it `LLM_PROVIDER`, `LLM_BASE_URL`, `LLM_MODEL` and `LLM_API_KEY` must be unset, and the other `LLM_*` variables and `REQUEST_TIMEOUT` are every route's defaults");
+
+    public static readonly WholeNumberVariable BreakerFailures = new(
+        "LLM_BREAKER_FAILURES", Concern.Provider, 5, 1, 1000,
+        "1..1000 consecutive failures that open a route's circuit breaker; each instance counts its own");
+
+    public static readonly NumberVariable BreakerSeconds = new(
+        "LLM_BREAKER_SECONDS", Concern.Provider, 30, 0, 3600,
+        "seconds, > 0 and ≤ 3600, that an open breaker stays open; a route's `breakSeconds` overrides it", aboveMin: true);
 
     public static readonly WholeNumberVariable ChatMaxBodyKilobytes = new(
         "CHAT_MAX_BODY_KB", Concern.Host, 8192, 64, 1024 * 1024,
@@ -181,7 +195,7 @@ public static class Variables
     public static IReadOnlyList<Variable> All { get; } =
     [
         Provider, BaseUrl, Model, ApiKey, SystemPrompt, Temperature, MaxTokens, RequestTimeout, MaxAttempts,
-        RetryBaseDelay, RetryMaxDelay, MaxResponseKilobytes,
+        RetryBaseDelay, RetryMaxDelay, MaxResponseKilobytes, RoutesFile, BreakerFailures, BreakerSeconds,
         Urls, ChatMaxBodyKilobytes, DotEnvFile, PerformanceHeaders, RequestLogging, Metrics, ShutdownTimeout,
         RedisUrl, CacheTtlSeconds, CacheMemoryMegabytes, ApiKeys, ApiKeysFile, RateLimitPerMinute,
     ];

@@ -8,6 +8,7 @@ public static partial class Repo
 {
     private static readonly Lazy<string> LazyRoot = new(FindRoot);
     private static readonly Lazy<IReadOnlySet<string>> LazyVariables = new(ReadVariables);
+    private static readonly Lazy<IReadOnlySet<string>> LazyRouteKeys = new(ReadRouteKeys);
 
     /// <summary>The repository root (holds Chatbot.sln).</summary>
     public static string Root => LazyRoot.Value;
@@ -23,6 +24,12 @@ public static partial class Repo
     /// env.example. Once env.example lists a name, its entry here changes nothing and can go.
     /// </summary>
     public static IReadOnlySet<string> PlannedVariables { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The variables deploy/routes.example.json names for its keys (<c>apiKeyEnv</c>): the operator's own, which no
+    /// declaration lists, but env.example shows and deployment files may set.
+    /// </summary>
+    public static IReadOnlySet<string> RouteKeyVariables => LazyRouteKeys.Value;
 
     /// <summary><see cref="ServiceVariables"/> and <see cref="PlannedVariables"/>.</summary>
     public static IReadOnlySet<string> KnownVariables => ServiceVariables.Union(PlannedVariables).ToHashSet(StringComparer.Ordinal);
@@ -42,6 +49,15 @@ public static partial class Repo
             .ToHashSet(StringComparer.Ordinal);
 
     private static HashSet<string> ReadVariables() => [.. VariablesOf(Read("env.example"))];
+
+    private static HashSet<string> ReadRouteKeys()
+    {
+        using var routes = System.Text.Json.JsonDocument.Parse(Read("deploy/routes.example.json"));
+        return routes.RootElement.GetProperty("routes").EnumerateArray()
+            .Where(route => route.TryGetProperty("apiKeyEnv", out _))
+            .Select(route => route.GetProperty("apiKeyEnv").GetString()!)
+            .ToHashSet(StringComparer.Ordinal);
+    }
 
     private static string FindRoot()
     {

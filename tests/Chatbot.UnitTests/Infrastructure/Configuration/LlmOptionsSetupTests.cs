@@ -258,14 +258,13 @@ public sealed class LlmOptionsSetupTests
     }
 
     [Test]
-    public void The_setup_can_also_be_used_without_the_container()
+    public void The_variables_can_also_be_read_without_the_container()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection([new KeyValuePair<string, string?>("LLM_TEMPERATURE", "5")])
             .Build();
-        var setup = new LlmOptionsSetup(configuration, new Chatbot.Infrastructure.Providers.ProviderCatalog());
 
-        var act = () => setup.Configure(new LlmOptions());
+        var act = () => RouteTableReader.Read(configuration, new Chatbot.Infrastructure.Providers.ProviderCatalog());
 
         // An empty catalog knows no provider, and the temperature is out of range: both are reported.
         act.Should().Throw<OptionsValidationException>()
