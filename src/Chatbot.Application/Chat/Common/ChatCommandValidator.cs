@@ -26,15 +26,8 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
             .Must(m => m is { Count: > 0 }).WithMessage("A conversation needs at least one message.")
             .Must(m => m.Count <= ChatLimits.MaxMessages).WithMessage($"A conversation may hold at most {ChatLimits.MaxMessages} messages.")
             .OverridePropertyName("Messages");
-        RuleForEach(c => c.Request.Messages).ChildRules(message =>
-            message.RuleFor(m => m.Text)
-                .Cascade(CascadeMode.Stop)
-                .Must((m, text) => !string.IsNullOrEmpty(text) || m.Parts is { Count: > 0 } || MayBeEmpty(m))
-                .WithMessage("A message needs some content.")
-                .Must(text => text is null || QuestionTextRules.CountCodePoints(text) <= ChatLimits.MaxContentLength)
-                .WithMessage($"A message may be at most {ChatLimits.MaxContentLength} characters long.")
-                .OverridePropertyName("Content"))
-            .OverridePropertyName("Messages");
+        // One loop over the messages rather than a child validator per message (each would build its own context).
+        RuleFor(c => c.Request.Messages).Custom(CheckContents).When(c => c.Request.Messages is { Count: <= ChatLimits.MaxMessages });
         RuleFor(c => c.Request.Model)
             .Must(m => m.Length == 0 || string.Equals(m, served, StringComparison.OrdinalIgnoreCase))
             .WithErrorCode(ModelNotServed)
@@ -46,6 +39,22 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
         RuleFor(c => c.Request.MaxCompletionTokens).InclusiveBetween(1, ChatLimits.MaxTokens).When(c => c.Request.MaxCompletionTokens is not null)
             .WithMessage($"The token limit must be between 1 and {ChatLimits.MaxTokens}.")
             .OverridePropertyName("MaxCompletionTokens");
+    }
+
+    private static void CheckContents(IReadOnlyList<ChatMessage> messages, ValidationContext<T> context)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            if (string.IsNullOrEmpty(message.Text) && message.Parts is not { Count: > 0 } && !MayBeEmpty(message))
+            {
+                context.AddFailure($"Messages[{i}].Content", "A message needs some content.");
+            }
+            else if (message.Text is { } text && QuestionTextRules.CountCodePoints(text) > ChatLimits.MaxContentLength)
+            {
+                context.AddFailure($"Messages[{i}].Content", $"A message may be at most {ChatLimits.MaxContentLength} characters long.");
+            }
+        }
     }
 
     // An assistant's turn may be only tool calls or a refusal.
