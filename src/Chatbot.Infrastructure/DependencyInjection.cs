@@ -4,6 +4,7 @@ using Chatbot.Application.Options;
 using Chatbot.Infrastructure.Caching;
 using Chatbot.Infrastructure.Configuration;
 using Chatbot.Infrastructure.Providers;
+using Chatbot.Infrastructure.Providers.Anthropic;
 using Chatbot.Infrastructure.Providers.Echo;
 using Chatbot.Infrastructure.Providers.OpenAiCompatible;
 using Chatbot.Infrastructure.RateLimiting;
@@ -46,7 +47,11 @@ public static class DependencyInjection
 
         services.AddChatProvider<EchoChatProvider>(EchoChatProvider.Name);
         services.AddChatProvider<OpenAiCompatibleProvider>(OpenAiCompatibleProvider.Name);
-        services.AddOpenAiCompatibleHttpClient();
+        services.AddProviderHttpClient(OpenAiCompatibleProvider.HttpClientName);
+        services.AddChatProvider(AnthropicProvider.Name, sp => new AnthropicProvider(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnthropicProvider.HttpClientName),
+            sp.GetRequiredService<IOptions<LlmOptions>>().Value));
+        services.AddProviderHttpClient(AnthropicProvider.HttpClientName);
         return services.AddSharedState(settings);
     }
 
@@ -93,34 +98,5 @@ public static class DependencyInjection
         }
 
         return services;
-    }
-
-    private static void AddOpenAiCompatibleHttpClient(this IServiceCollection services)
-    {
-        services.AddSingleton<ProviderResiliencePolicies>();
-        services.AddTransient<ProviderFailureHandler>();
-        services.AddTransient<ProviderResponseGuard>();
-        services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName, (sp, client) =>
-            {
-                // Each attempt has its own timeout (Polly); the client's own would cut across retries.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-
-                // ProviderResponseGuard reads answers within this bound already; this is the second lock on the door.
-                client.MaxResponseContentBufferSize = sp.GetRequiredService<IOptions<LlmOptions>>().Value.MaxResponseBytes;
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // The client lives as long as the process, so connections are recycled here to follow DNS changes.
-                // No AutomaticDecompression: completions are small and streamed; asking for gzip only adds a
-                // decompression stream to every call.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            // IHttpClientFactory's two logging handlers open a logging scope on every call and their lines are
-            // filtered out anyway; the service logs failures and retries itself and counts every call in its metrics.
-            .RemoveAllLoggers()
-            .AddHttpMessageHandler<ProviderFailureHandler>()
-            .AddPolicyHandler((sp, _) => sp.GetRequiredService<ProviderResiliencePolicies>().RetryAroundTimeout)
-            .AddHttpMessageHandler<ProviderResponseGuard>();
     }
 }

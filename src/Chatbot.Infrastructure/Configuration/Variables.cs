@@ -88,7 +88,7 @@ public static class Variables
     public static readonly TextVariable Provider = new(
         "LLM_PROVIDER", Concern.Provider,
         "`openai` when `LLM_BASE_URL` or `LLM_API_KEY` is set, else `echo`",
-        "a registered adapter: `echo`, `openai`");
+        "a registered adapter: `echo`, `openai`, `anthropic`");
 
     public static readonly TextVariable BaseUrl = new(
         "LLM_BASE_URL", Concern.Provider,

@@ -24,6 +24,20 @@ public static class ProviderRegistration
         return services;
     }
 
+    /// <summary>
+    /// Registers <typeparamref name="TProvider"/> as the adapter named <paramref name="name"/>, built by
+    /// <paramref name="factory"/>: for an adapter whose constructor takes what one provider needs (its HttpClient, its
+    /// options) rather than services. Only the selected adapter is ever built.
+    /// </summary>
+    public static IServiceCollection AddChatProvider<TProvider>(
+        this IServiceCollection services, string name, Func<IServiceProvider, TProvider> factory)
+        where TProvider : class, IChatCompletionProvider
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        services.TryAddSingleton(factory);
+        return services.AddChatProvider<TProvider>(name);
+    }
+
     internal static ProviderCatalog GetCatalog(IServiceCollection services)
     {
         var catalog = services.FirstOrDefault(d => d.ServiceType == typeof(ProviderCatalog))?.ImplementationInstance as ProviderCatalog;

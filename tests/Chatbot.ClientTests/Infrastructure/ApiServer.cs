@@ -45,6 +45,10 @@ public sealed class ApiServer : WebApplicationFactory<Program>
     public static ApiServer StartFor(FakeProviderServer fake, params (string Key, string Value)[] overrides) =>
         Start(fake.ServiceSettings(ApiKey, "test-model", overrides), services: null);
 
+    /// <summary>The native Anthropic adapter asking <paramref name="fake"/> for <paramref name="model"/>, with quick retries.</summary>
+    public static ApiServer StartFor(FakeAnthropicServer fake, string model, params (string Key, string Value)[] overrides) =>
+        Start(fake.ServiceSettings(ApiKey, model, overrides), services: null);
+
     /// <summary>
     /// An <see cref="HttpClient"/> over real sockets to this server, with <paramref name="handlers"/> in between;
     /// the caller disposes it.
