@@ -17,6 +17,9 @@ public static class DependencyInjection
 
         // IMeterFactory comes from the host (or AddInfrastructure).
         services.TryAddSingleton<ChatbotMetrics>();
+
+        // The routes (IOptions<RouteTable>) and their adapters (IRouteProviders) come from AddInfrastructure.
+        services.TryAddSingleton<Routing.ChatRouter>();
         return services;
     }
 }

@@ -26,6 +26,9 @@ public static class DependencyInjection
     /// <summary>The name of the Redis readiness check, as <c>/health/ready</c> reports it.</summary>
     public const string RedisHealthCheckName = "redis";
 
+    /// <summary>The name of the routes' circuit breakers' readiness check.</summary>
+    public const string RoutesHealthCheckName = "routes";
+
     /// <summary>
     /// The provider's options and route table, the provider adapters and their HttpClient, and what <paramref name="settings"/> turns
     /// on, nothing else: the Redis connection and its readiness check, the answer cache (in memory, and in Redis when
@@ -36,6 +39,7 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        services.AddLogging();
         services.TryAddSingleton<ChatbotMetrics>();
         ProviderRegistration.GetCatalog(services);
 
@@ -45,13 +49,11 @@ public static class DependencyInjection
         services.AddSingleton<IConfigureOptions<LlmOptions>, LlmOptionsSetup>();
         services.AddOptions<LlmOptions>().ValidateOnStart();
 
-        services.AddChatProvider<EchoChatProvider>(EchoChatProvider.Name);
-        services.AddChatProvider<OpenAiCompatibleProvider>(OpenAiCompatibleProvider.Name);
-        services.AddProviderHttpClient(OpenAiCompatibleProvider.HttpClientName);
-        services.AddChatProvider(AnthropicProvider.Name, sp => new AnthropicProvider(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnthropicProvider.HttpClientName),
-            sp.GetRequiredService<IOptions<LlmOptions>>().Value));
-        services.AddProviderHttpClient(AnthropicProvider.HttpClientName);
+        services.AddChatProvider(EchoChatProvider.Name, (_, _, _) => new EchoChatProvider());
+        services.AddChatProvider(OpenAiCompatibleProvider.Name, (_, client, options) => new OpenAiCompatibleProvider(client, options));
+        services.AddChatProvider(AnthropicProvider.Name, (_, client, options) => new AnthropicProvider(client, options));
+        services.AddSingleton<RouteCircuitHealthCheck>();
+        services.AddHealthChecks().AddCheck<RouteCircuitHealthCheck>(RoutesHealthCheckName, HealthStatus.Degraded);
         return services.AddSharedState(settings);
     }
 

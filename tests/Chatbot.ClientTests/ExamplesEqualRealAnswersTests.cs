@@ -93,7 +93,9 @@ public sealed class ExamplesEqualRealAnswersTests
     {
         var broken = Substitute.For<IChatCompletionProvider>();
         broken.CompleteAsync(default!, default).ThrowsForAnyArgs(new InvalidOperationException("boom"));
-        await using var api = ApiServer.StartEcho(services => services.AddSingleton(broken));
+        var routes = Substitute.For<IRouteProviders>();
+        routes.For(default!).ReturnsForAnyArgs(broken);
+        await using var api = ApiServer.StartEcho(services => services.AddSingleton(routes));
         using var http = api.NewHttpClient();
 
         await ShouldAnswerAsDocumented(http, HttpMethod.Post, "/question", 500, Question, Json);

@@ -117,7 +117,9 @@ public sealed class QuestionClientTests
     {
         var broken = Substitute.For<IChatCompletionProvider>();
         broken.CompleteAsync(default!, default).ThrowsForAnyArgs(new InvalidOperationException("secret internal detail"));
-        await using var api = ApiServer.StartEcho(services => services.AddSingleton(broken));
+        var routes = Substitute.For<IRouteProviders>();
+        routes.For(default!).ReturnsForAnyArgs(broken);
+        await using var api = ApiServer.StartEcho(services => services.AddSingleton(routes));
         using var http = api.NewHttpClient();
         var client = new ChatbotApiClient(http) { ReadResponseAsString = true };
 

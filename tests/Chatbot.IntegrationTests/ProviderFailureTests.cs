@@ -78,7 +78,7 @@ public sealed class ProviderFailureTests : FakeUpstreamFixture
     {
         await using var factory = new ApiFactory(
             ApiFactory.SettingsFor(Fake),
-            services => services.AddSingleton<IChatCompletionProvider, BrokenProvider>());
+            services => services.AddSingleton<IRouteProviders>(new EveryRoute(new BrokenProvider())));
         using var client = factory.CreateClient();
 
         var response = await client.AskAsync("hi");
@@ -96,6 +96,11 @@ public sealed class ProviderFailureTests : FakeUpstreamFixture
         listener.Stop();
         await Task.Yield();
         return port;
+    }
+
+    private sealed class EveryRoute(IChatCompletionProvider provider) : IRouteProviders
+    {
+        public IChatCompletionProvider For(Chatbot.Application.Options.ChatRoute route) => provider;
     }
 
     private sealed class BrokenProvider : IChatCompletionProvider

@@ -28,7 +28,7 @@ public sealed class RoutesConfigurationTests
     public void DeleteWorkingDirectory() => Directory.Delete(_workingDirectory, recursive: true);
 
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'nope', 'baseUrl': 'http://h/v1' } ] }",
-        "route 'fast': provider must name a registered provider (echo, openai), got 'nope'.")]
+        "route 'fast': provider must name a registered provider (anthropic, echo, openai), got 'nope'.")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'echo' }, { 'model': 'fast', 'provider': 'echo' } ] }",
         "route 2: model 'fast' is route 1's already; each model names one route.")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'echo', 'fallbacks': ['strong'] } ] }",

@@ -18,15 +18,20 @@ namespace Chatbot.Api.Controllers;
 [ApiController]
 [Route("v1")]
 public sealed partial class OpenAiCompatibleController(
-    ISender sender, IOptions<LlmOptions> options, TimeProvider timeProvider, ILogger<OpenAiCompatibleController> logger) : ControllerBase
+    ISender sender, IOptions<RouteTable> routes, TimeProvider timeProvider, ILogger<OpenAiCompatibleController> logger) : ControllerBase
 {
-    /// <summary>The models this service serves: the configured one.</summary>
-    /// <response code="200">OpenAI's model list.</response>
+    /// <summary>The models this service serves: every route (without a routes file, the configured model), the default first.</summary>
+    /// <response code="200">OpenAI's model list: each route's name, and its provider as <c>owned_by</c>.</response>
     [HttpGet("models")]
     [ProducesResponseType<OpenAiModelList>(StatusCodes.Status200OK)]
     [ErrorResponses(ErrorCases.ClientKey)]
-    public OpenAiModelList Models() =>
-        new("list", [new OpenAiModel(options.Value.Model, "model", 0, options.Value.Provider)]);
+    public OpenAiModelList Models()
+    {
+        var table = routes.Value;
+        return new(
+            "list",
+            [.. table.Routes.OrderBy(r => ReferenceEquals(r, table.Default) ? 0 : 1).Select(r => new OpenAiModel(r.Model, "model", 0, r.Llm.Provider))]);
+    }
 
     /// <summary>Create a chat completion (OpenAI's request and response schema; <c>stream: true</c> for server-sent chunks).</summary>
     /// <param name="request">OpenAI's chat completion request.</param>
@@ -51,6 +56,7 @@ public sealed partial class OpenAiCompatibleController(
         if (request?.Stream != true)
         {
             var completion = await sender.Send(new CompleteChatCommand(chat), cancellationToken);
+            RouteHeader.Set(Response, completion.Route);
             return new WireJsonResult<OpenAiChatCompletion>(OpenAiChatMapping.ToWire(completion, created), OpenAiWireJson.Default.OpenAiChatCompletion);
         }
 
@@ -68,9 +74,11 @@ public sealed partial class OpenAiCompatibleController(
         var first = enumerator.Current;
         var id = first.Id ?? OpenAiChatMapping.NewCompletionId();
         created = first.Created ?? created;
-        var model = first.Model ?? options.Value.Model;
+        var model = first.Model
+            ?? (first.Route is { } route && routes.Value.TryGet(route, out var serving) ? serving.Llm.Model : routes.Value.Default.Llm.Model);
         var includeUsage = chat.IncludeUsage;
         ServerSentEvents.Start(Response);
+        RouteHeader.Set(Response, first.Route);
         try
         {
             do

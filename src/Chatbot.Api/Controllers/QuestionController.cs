@@ -31,6 +31,7 @@ public sealed class QuestionController(ISender sender) : ControllerBase
     {
         // An empty body or JSON null means "no text": the validator answers 422, as the original did.
         var result = await sender.Send(new AskQuestionCommand(request?.Text), cancellationToken);
+        RouteHeader.Set(Response, result.Route);
         if (result.Cache != CacheOutcome.None)
         {
             Response.Headers[CacheHeader.Name] = CacheHeader.Value(result.Cache);

@@ -46,6 +46,7 @@ public sealed partial class QuestionStreamController(ISender sender, ILogger<Que
         }
 
         ServerSentEvents.Start(Response);
+        RouteHeader.Set(Response, enumerator.Current.Route);
         if (enumerator.Current.Cache != CacheOutcome.None)
         {
             Response.Headers[CacheHeader.Name] = CacheHeader.Value(enumerator.Current.Cache);

@@ -17,7 +17,13 @@ public static class ReadinessResponse
     {
         var checks = report.Entries.ToDictionary(
             e => e.Key,
-            e => new ReadinessCheck(e.Value.Status.ToString(), Describe(e.Key, e.Value)));
+            e => new ReadinessCheck(e.Value.Status.ToString(), Describe(e.Key, e.Value))
+            {
+                // The routes' check says each route's circuit state; other checks' data is not for clients.
+                Routes = e.Key == Chatbot.Infrastructure.DependencyInjection.RoutesHealthCheckName && e.Value.Data.Count > 0
+                    ? e.Value.Data.ToDictionary(d => d.Key, d => d.Value.ToString() ?? string.Empty, StringComparer.Ordinal)
+                    : null,
+            });
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsJsonAsync(new Readiness(report.Status.ToString(), checks), ApiJson.Options, context.RequestAborted);
     }
@@ -35,5 +41,10 @@ public static class ReadinessResponse
     private sealed record ReadinessCheck(
         string Status,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        string? Description);
+        string? Description)
+    {
+        /// <summary>For the routes' check: each route's circuit state (closed, half_open, open).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyDictionary<string, string>? Routes { get; init; }
+    }
 }

@@ -23,9 +23,16 @@ public static class ErrorShape
     {
         ArgumentNullException.ThrowIfNull(context);
         var problem = ProblemDetailsExceptionHandler.Map(exception);
-        if (exception is ProviderRateLimitedException { RetryAfter: { } retryAfter })
+        // A rate limit says the provider's wait; an open circuit the rest of its break (at least a second).
+        var retryAfter = exception switch
         {
-            context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            ProviderRateLimitedException { RetryAfter: { } wait } => Math.Ceiling(wait.TotalSeconds),
+            ProviderCircuitOpenException open => Math.Max(1, Math.Ceiling(open.RetryAfter.TotalSeconds)),
+            _ => (double?)null,
+        };
+        if (retryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
         return WriteAsync(context, problem, exception);

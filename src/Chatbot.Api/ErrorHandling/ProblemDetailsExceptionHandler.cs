@@ -52,6 +52,7 @@ public sealed partial class ProblemDetailsExceptionHandler(ILogger<ProblemDetail
         // /question's contract: a provider's 4xx is a bad gateway; /v1 answers it with the provider's own error (OpenAiErrors).
         ProviderRejectedRequestException => Problem(StatusCodes.Status502BadGateway, ProblemTexts.ProviderInvalidResponse),
         ProviderUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ProviderUnavailable),
+        ProviderCircuitOpenException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ProviderUnavailable),
         ProviderTimeoutException => Problem(StatusCodes.Status504GatewayTimeout, ProblemTexts.ProviderTimeout),
         StreamCutByShutdownException => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTexts.ServiceStopping),
         RequestBodyException body => Problem(StatusCodes.Status400BadRequest, RequestBodyException.Text(body.Fault)),

@@ -47,6 +47,9 @@ public sealed record ChatCompletion(IReadOnlyList<ChatChoice> Choices, string Mo
 
     public string? ServiceTier { get; init; }
 
+    /// <summary>The route (the model name clients use) that served it; set by the service, not by the provider.</summary>
+    public string? Route { get; init; }
+
     /// <summary>The first choice's text: the answer to a question.</summary>
     public string? Text => Choices.Count > 0 ? Choices[0].Message.Text : null;
 

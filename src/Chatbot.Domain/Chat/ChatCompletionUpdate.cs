@@ -16,6 +16,9 @@ public sealed record ChatCompletionUpdate(IReadOnlyList<ChatChoiceUpdate> Choice
 
     public string? ServiceTier { get; init; }
 
+    /// <summary>The route (the model name clients use) that serves the stream; set by the service, not by the provider.</summary>
+    public string? Route { get; init; }
+
     /// <summary>Set on the last piece when usage was asked for.</summary>
     public TokenUsage? Usage { get; init; }
 

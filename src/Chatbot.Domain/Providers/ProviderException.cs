@@ -17,11 +17,27 @@ public sealed class ProviderRateLimitedException(string message, TimeSpan? retry
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
-public sealed class ProviderInvalidResponseException(string message, Exception? innerException = null)
-    : ProviderException(ProviderFailureKind.InvalidResponse, message, innerException);
+public sealed class ProviderInvalidResponseException(string message, Exception? innerException = null, int? status = null)
+    : ProviderException(ProviderFailureKind.InvalidResponse, message, innerException)
+{
+    /// <summary>The provider's HTTP status when it answered with an error status (5xx), null for an unusable body.</summary>
+    public int? Status { get; } = status;
+}
 
 public sealed class ProviderUnavailableException(string message, Exception? innerException = null)
     : ProviderException(ProviderFailureKind.Unavailable, message, innerException);
+
+/// <summary>
+/// A route's circuit breaker is open: its provider failed too often in a row, and it is not called until the break is
+/// over (<see cref="RetryAfter"/>).
+/// </summary>
+public sealed class ProviderCircuitOpenException(string route, TimeSpan retryAfter, Exception? innerException = null)
+    : ProviderException(ProviderFailureKind.Unavailable, $"The circuit of route '{route}' is open for another {retryAfter.TotalSeconds:F0} s.", innerException)
+{
+    public string Route { get; } = route;
+
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
 
 public sealed class ProviderTimeoutException(string message, Exception? innerException = null)
     : ProviderException(ProviderFailureKind.Timeout, message, innerException);
@@ -43,4 +59,20 @@ public sealed class ProviderRejectedRequestException(int status, string message,
     public string? Param { get; } = param;
 
     public string? Code { get; } = code;
+}
+
+/// <summary>Which provider failures hand a request to a route's fallback.</summary>
+public static class ProviderFailures
+{
+    /// <summary>
+    /// A failure that may pass (429, 5xx, a timeout, an unreachable provider, an open circuit): another route may serve.
+    /// A refused request (400, 404, 422), refused credentials or an unusable answer are not: another route would not
+    /// make the request or the key right.
+    /// </summary>
+    public static bool IsTransient(ProviderException failure) => failure switch
+    {
+        ProviderRateLimitedException or ProviderUnavailableException or ProviderTimeoutException or ProviderCircuitOpenException => true,
+        ProviderInvalidResponseException { Status: >= 500 } => true,
+        _ => false,
+    };
 }

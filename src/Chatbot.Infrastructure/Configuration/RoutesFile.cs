@@ -206,6 +206,12 @@ internal sealed partial class RoutesFile
         else
         {
             model = modelElement.GetString()!.Trim();
+            if (model.Any(c => c is < ' ' or > '~'))
+            {
+                // It goes back to clients in the X-Route header, and a cached answer keeps it before a line break.
+                Fail($"{scope}: model must be printable ASCII (it is sent back in the X-Route header).");
+                model = null;
+            }
         }
 
         var llm = _defaults.Clone();

@@ -9,33 +9,24 @@ namespace Chatbot.Infrastructure.Providers;
 public static class ProviderRegistration
 {
     /// <summary>
-    /// Registers <typeparamref name="TProvider"/> as the adapter named <paramref name="name"/>
-    /// (the value of <c>LLM_PROVIDER</c> that selects it). Only the selected adapter is ever built.
+    /// Registers an adapter under <paramref name="name"/> (the value of <c>LLM_PROVIDER</c>, or of a route's
+    /// <c>provider</c>, that selects it). <paramref name="create"/> builds it for one route, from the route's HttpClient
+    /// (its retries, timeout, circuit breaker and response guard already on it) and the route's options; only the
+    /// adapters some route names are ever built.
     /// </summary>
-    public static IServiceCollection AddChatProvider<TProvider>(this IServiceCollection services, string name)
-        where TProvider : class, IChatCompletionProvider
+    public static IServiceCollection AddChatProvider(this IServiceCollection services, string name, ChatProviderFactory create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        GetCatalog(services).Add(name.ToLowerInvariant());
-        services.TryAddSingleton<TProvider>();
-        services.AddKeyedSingleton<IChatCompletionProvider>(name.ToLowerInvariant(), (sp, _) => sp.GetRequiredService<TProvider>());
-        services.TryAddSingleton<IChatCompletionProvider>(sp =>
-            sp.GetRequiredKeyedService<IChatCompletionProvider>(sp.GetRequiredService<IOptions<LlmOptions>>().Value.Provider));
-        return services;
-    }
+        ArgumentNullException.ThrowIfNull(create);
+        GetCatalog(services).Add(name.ToLowerInvariant(), create);
+        services.TryAddSingleton(ProviderPrimaryHandler.Sockets);
+        services.TryAddSingleton<RouteProviders>();
+        services.TryAddSingleton<IRouteProviders>(sp => sp.GetRequiredService<RouteProviders>());
 
-    /// <summary>
-    /// Registers <typeparamref name="TProvider"/> as the adapter named <paramref name="name"/>, built by
-    /// <paramref name="factory"/>: for an adapter whose constructor takes what one provider needs (its HttpClient, its
-    /// options) rather than services. Only the selected adapter is ever built.
-    /// </summary>
-    public static IServiceCollection AddChatProvider<TProvider>(
-        this IServiceCollection services, string name, Func<IServiceProvider, TProvider> factory)
-        where TProvider : class, IChatCompletionProvider
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        services.TryAddSingleton(factory);
-        return services.AddChatProvider<TProvider>(name);
+        // The default route's adapter, for whoever asks for "the" provider.
+        services.TryAddSingleton<IChatCompletionProvider>(sp =>
+            sp.GetRequiredService<RouteProviders>().For(sp.GetRequiredService<IOptions<RouteTable>>().Value.Default));
+        return services;
     }
 
     internal static ProviderCatalog GetCatalog(IServiceCollection services)

@@ -1,6 +1,7 @@
 using Chatbot.Application.Abstractions;
 using Chatbot.Application.Options;
 using Chatbot.Infrastructure;
+using Chatbot.Infrastructure.Providers;
 using Chatbot.Infrastructure.Providers.OpenAiCompatible;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +39,7 @@ public sealed class InfrastructureHost : IAsyncDisposable
 
     /// <summary>The named client the OpenAI-compatible adapter uses, with its whole handler pipeline.</summary>
     public HttpClient CreateProviderClient() =>
-        _services.GetRequiredService<IHttpClientFactory>().CreateClient(OpenAiCompatibleProvider.HttpClientName);
+        _services.GetRequiredService<RouteProviders>().ClientFor(_services.GetRequiredService<IOptions<RouteTable>>().Value.Default);
 
     /// <summary>Only <paramref name="settings"/>, nothing else set.</summary>
     public static InfrastructureHost Create(
@@ -57,7 +58,7 @@ public sealed class InfrastructureHost : IAsyncDisposable
         services.AddInfrastructure(Chatbot.Infrastructure.Configuration.ServiceSettings.Read(configuration));
         if (upstream is not null)
         {
-            services.AddHttpClient(OpenAiCompatibleProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => upstream);
+            services.AddSingleton(new ProviderPrimaryHandler(() => upstream));
         }
 
         return new InfrastructureHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));

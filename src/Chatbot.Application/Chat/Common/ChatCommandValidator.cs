@@ -18,9 +18,10 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
     /// <summary>The error code of a model this service does not serve.</summary>
     public const string ModelNotServed = "model_not_found";
 
-    protected ChatCommandValidator(IOptions<LlmOptions> options)
+    protected ChatCommandValidator(IOptions<RouteTable> routes)
     {
-        var served = options.Value.Model;
+        var table = routes.Value;
+        var served = string.Join("', '", table.Routes.Select(r => r.Model));
         RuleFor(c => c.Request.Messages)
             .Cascade(CascadeMode.Stop)
             .Must(m => m is { Count: > 0 }).WithMessage("A conversation needs at least one message.")
@@ -29,7 +30,7 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
         // One loop over the messages rather than a child validator per message (each would build its own context).
         RuleFor(c => c.Request.Messages).Custom(CheckContents).When(c => c.Request.Messages is { Count: <= ChatLimits.MaxMessages });
         RuleFor(c => c.Request.Model)
-            .Must(m => m.Length == 0 || string.Equals(m, served, StringComparison.OrdinalIgnoreCase))
+            .Must(m => m.Length == 0 || table.Routes.Any(r => string.Equals(r.Model, m, StringComparison.OrdinalIgnoreCase)))
             .WithErrorCode(ModelNotServed)
             .WithMessage(c => $"The model '{c.Request.Model}' is not served here; this service serves '{served}'.")
             .OverridePropertyName("Model");

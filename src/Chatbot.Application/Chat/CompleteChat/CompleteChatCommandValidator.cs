@@ -4,4 +4,4 @@ using Microsoft.Extensions.Options;
 
 namespace Chatbot.Application.Chat.CompleteChat;
 
-public sealed class CompleteChatCommandValidator(IOptions<LlmOptions> options) : ChatCommandValidator<CompleteChatCommand>(options);
+public sealed class CompleteChatCommandValidator(IOptions<RouteTable> routes) : ChatCommandValidator<CompleteChatCommand>(routes);

@@ -4,4 +4,4 @@ using Microsoft.Extensions.Options;
 
 namespace Chatbot.Application.Chat.StreamChat;
 
-public sealed class StreamChatCommandValidator(IOptions<LlmOptions> options) : ChatCommandValidator<StreamChatCommand>(options);
+public sealed class StreamChatCommandValidator(IOptions<RouteTable> routes) : ChatCommandValidator<StreamChatCommand>(routes);

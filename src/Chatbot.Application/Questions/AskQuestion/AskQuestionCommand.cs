@@ -11,4 +11,7 @@ public sealed record AskQuestionResult(string Text)
 {
     /// <summary>Whether the answer cache served it; <see cref="CacheOutcome.None"/> when the cache is off.</summary>
     public CacheOutcome Cache { get; init; }
+
+    /// <summary>The route that served the answer (for a cache hit, the one that served it first).</summary>
+    public string? Route { get; init; }
 }

@@ -16,10 +16,10 @@ namespace Chatbot.Application.Questions.Caching;
 /// order is written once, where the host calls <c>AddMediator</c>), so an invalid question is never looked up.
 /// With the cache off no <see cref="IAnswerCache"/> is registered and the question passes straight through.
 /// </summary>
-public sealed class AnswerCacheBehaviour(IOptions<LlmOptions> options, ChatbotMetrics metrics, IAnswerCache? cache = null)
+public sealed class AnswerCacheBehaviour(IOptions<RouteTable> routes, ChatbotMetrics metrics, IAnswerCache? cache = null)
     : IPipelineBehavior<AskQuestionCommand, AskQuestionResult>
 {
-    private readonly LlmOptions _options = options.Value;
+    private readonly ChatRoute _route = routes.Value.Default;
 
     public ValueTask<AskQuestionResult> Handle(
         AskQuestionCommand message,
@@ -33,13 +33,18 @@ public sealed class AnswerCacheBehaviour(IOptions<LlmOptions> options, ChatbotMe
         MessageHandlerDelegate<AskQuestionCommand, AskQuestionResult> next,
         CancellationToken cancellationToken)
     {
-        var key = AnswerCacheKey.For(_options, message.Text!);
+        var key = AnswerCacheKey.For(_route, message.Text!);
         var answer = await answers.GetOrAddAsync(
             key,
-            async shared => (await next(message, shared)).Text,
+            async shared =>
+            {
+                var result = await next(message, shared);
+                return CachedEntry.Write(result.Route, result.Text);
+            },
             cancellationToken);
         metrics.CacheLookup(answer.Hit);
-        return new AskQuestionResult(answer.Text) { Cache = answer.Hit ? CacheOutcome.Hit : CacheOutcome.Miss };
+        var (route, text) = CachedEntry.Read(answer.Text);
+        return new AskQuestionResult(text) { Cache = answer.Hit ? CacheOutcome.Hit : CacheOutcome.Miss, Route = route };
     }
 }
 
@@ -48,10 +53,10 @@ public sealed class AnswerCacheBehaviour(IOptions<LlmOptions> options, ChatbotMe
 /// through as they come, and the answer is cached only once the stream has ended normally, so a broken or
 /// abandoned stream never leaves half an answer behind. Every piece says whether the cache served it.
 /// </summary>
-public sealed class StreamAnswerCacheBehaviour(IOptions<LlmOptions> options, ChatbotMetrics metrics, IAnswerCache? cache = null)
+public sealed class StreamAnswerCacheBehaviour(IOptions<RouteTable> routes, ChatbotMetrics metrics, IAnswerCache? cache = null)
     : IStreamPipelineBehavior<StreamQuestionCommand, AnswerPiece>
 {
-    private readonly LlmOptions _options = options.Value;
+    private readonly ChatRoute _route = routes.Value.Default;
 
     public IAsyncEnumerable<AnswerPiece> Handle(
         StreamQuestionCommand message,
@@ -65,23 +70,41 @@ public sealed class StreamAnswerCacheBehaviour(IOptions<LlmOptions> options, Cha
         StreamHandlerDelegate<StreamQuestionCommand, AnswerPiece> next,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var key = AnswerCacheKey.For(_options, message.Text!);
+        var key = AnswerCacheKey.For(_route, message.Text!);
         var cached = await answers.GetAsync(key, cancellationToken);
         metrics.CacheLookup(cached is not null);
         if (cached is not null)
         {
-            yield return new AnswerPiece(cached, CacheOutcome.Hit);
+            var (route, text) = CachedEntry.Read(cached);
+            yield return new AnswerPiece(text, CacheOutcome.Hit, route);
             yield break;
         }
 
         var answer = new StringBuilder();
+        string? serving = null;
         await foreach (var piece in next(message, cancellationToken).WithCancellation(cancellationToken))
         {
+            serving ??= piece.Route;
             answer.Append(piece.Text);
             yield return piece with { Cache = CacheOutcome.Miss };
         }
 
         // Only reached when the provider's stream ended normally and the client read it to the end.
-        await answers.SetAsync(key, answer.ToString(), cancellationToken);
+        await answers.SetAsync(key, CachedEntry.Write(serving, answer.ToString()), cancellationToken);
+    }
+}
+
+/// <summary>
+/// A cached answer as the store keeps it: the route that served it, a line break, then the text. A route name holds
+/// no line break (the routes file's rule), so the first one ends it whatever the text holds.
+/// </summary>
+internal static class CachedEntry
+{
+    public static string Write(string? route, string text) => (route ?? string.Empty) + "\n" + text;
+
+    public static (string? Route, string Text) Read(string entry)
+    {
+        var end = entry.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? (null, entry) : (end == 0 ? null : entry[..end], entry[(end + 1)..]);
     }
 }

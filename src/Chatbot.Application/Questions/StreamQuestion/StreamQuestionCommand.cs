@@ -10,4 +10,4 @@ public sealed record StreamQuestionCommand(string? Text) : IStreamCommand<Answer
 /// A piece of a streamed answer, and whether the answer cache served it (<see cref="CacheOutcome.None"/> when the
 /// cache is off): the first piece tells, and the stream's headers go out with it.
 /// </summary>
-public readonly record struct AnswerPiece(string Text, CacheOutcome Cache = CacheOutcome.None);
+public readonly record struct AnswerPiece(string Text, CacheOutcome Cache = CacheOutcome.None, string? Route = null);

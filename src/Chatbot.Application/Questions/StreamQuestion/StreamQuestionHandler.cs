@@ -1,53 +1,45 @@
-using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
-using Chatbot.Application.Options;
 using Chatbot.Application.Questions.Common;
+using Chatbot.Application.Routing;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace Chatbot.Application.Questions.StreamQuestion;
 
-public sealed class StreamQuestionHandler(IChatCompletionProvider provider, IOptions<LlmOptions> options, ChatbotMetrics metrics)
-    : IStreamCommandHandler<StreamQuestionCommand, AnswerPiece>
+/// <summary>Streams the default route's answer to one question (its fallbacks until the first piece).</summary>
+public sealed class StreamQuestionHandler(ChatRouter router, ChatbotMetrics metrics) : IStreamCommandHandler<StreamQuestionCommand, AnswerPiece>
 {
-    private readonly LlmOptions _options = options.Value;
-
-    public IAsyncEnumerable<AnswerPiece> Handle(StreamQuestionCommand command, CancellationToken cancellationToken) =>
-        CountFailures(provider.StreamAsync(QuestionConversation.Build(_options, command.Text!), cancellationToken), cancellationToken);
-
-    // The question's answer is the first choice's text; a stream that carried none is the provider's failure, as on /question.
-    private async IAsyncEnumerable<AnswerPiece> CountFailures(
-        IAsyncEnumerable<ChatCompletionUpdate> updates, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<AnswerPiece> Handle(StreamQuestionCommand command, CancellationToken cancellationToken)
     {
-        await using var enumerator = updates.GetAsyncEnumerator(cancellationToken);
+        var route = router.Routes.Default;
+        return Texts(route, router.StreamAsync(route, r => QuestionConversation.Build(r.Llm, command.Text!), cancellationToken), cancellationToken);
+    }
+
+    // The question's answer is the first choice's text; a stream that carried none is the provider's failure, as on
+    // /question. The first piece of text says which route serves.
+    private async IAsyncEnumerable<AnswerPiece> Texts(
+        Options.ChatRoute route,
+        IAsyncEnumerable<ChatCompletionUpdate> updates,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? serving = null;
         var pieces = 0;
-        while (true)
+        await foreach (var update in updates.WithCancellation(cancellationToken))
         {
-            try
+            serving ??= update.Route;
+            if (update.Text is { Length: > 0 } text)
             {
-                if (!await enumerator.MoveNextAsync())
-                {
-                    if (pieces == 0)
-                    {
-                        throw new ProviderInvalidResponseException("The provider's stream carried no content.");
-                    }
+                yield return new AnswerPiece(text, Route: pieces++ == 0 ? serving : null);
+            }
+        }
 
-                    yield break;
-                }
-            }
-            catch (ProviderException ex)
-            {
-                metrics.ProviderFailure(_options.Provider, ex.Kind);
-                throw;
-            }
-
-            if (enumerator.Current.Text is { Length: > 0 } text)
-            {
-                pieces++;
-                yield return new AnswerPiece(text);
-            }
+        if (pieces == 0)
+        {
+            var failure = new ProviderInvalidResponseException("The provider's stream carried no content.");
+            var served = router.Find(serving) ?? route;
+            metrics.ProviderFailure(served.Model, served.Llm.Provider, failure.Kind);
+            throw failure;
         }
     }
 }

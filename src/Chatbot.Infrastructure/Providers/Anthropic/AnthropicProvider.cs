@@ -22,7 +22,6 @@ namespace Chatbot.Infrastructure.Providers.Anthropic;
 public sealed class AnthropicProvider : IChatCompletionProvider, IChatRequestCapabilities, IDisposable
 {
     public const string Name = "anthropic";
-    public const string HttpClientName = "llm-provider-anthropic";
 
     /// <summary>Where Anthropic's API is: the base URL when <c>LLM_BASE_URL</c> is not set.</summary>
     public const string DefaultBaseUrl = "https://api.anthropic.com";

@@ -28,19 +28,22 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 public sealed class OpenAiCompatibleProvider : IChatCompletionProvider, IDisposable
 {
     public const string Name = "openai";
-    public const string HttpClientName = "llm-provider";
 
     private readonly OpenAIService _service;
     private readonly HttpClient _httpClient;
     private readonly Uri _chatCompletions;
     private readonly TimeSpan _idleTimeout;
 
-    public OpenAiCompatibleProvider(IHttpClientFactory httpClientFactory, IOptions<LlmOptions> options)
+    /// <param name="httpClient">The route's client, with its whole pipeline; nobody else may use it (the SDK writes its
+    /// base address and Authorization into it).</param>
+    /// <param name="o">The route's options: base URL, key, idle timeout of a stream.</param>
+    public OpenAiCompatibleProvider(HttpClient httpClient, LlmOptions o)
     {
-        var o = options.Value;
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(o);
         Endpoint = ProviderEndpoint.From(o.BaseUrl);
         _chatCompletions = Endpoint.ChatCompletionsUri;
-        _httpClient = httpClientFactory.CreateClient(HttpClientName);
+        _httpClient = httpClient;
         _idleTimeout = o.RequestTimeout;
 
         // The SDK refuses an empty key or API version unless told not to check: keyless providers (Ollama,

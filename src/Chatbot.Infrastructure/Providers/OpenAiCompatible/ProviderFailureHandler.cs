@@ -2,6 +2,7 @@ using System.Net;
 using Chatbot.Application.Options;
 using Chatbot.Domain.Providers;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
@@ -11,16 +12,21 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// into typed <see cref="ProviderException"/>s, classifying by HTTP status before anyone reads the body
 /// (providers' error bodies come in every shape: an object, a numeric <c>code</c>, a JSON array, plain text).
 /// </summary>
-public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<LlmOptions> options) : DelegatingHandler
+/// <param name="timeProvider">The service's clock (Retry-After dates).</param>
+/// <param name="route">The route whose provider this client calls.</param>
+/// <param name="secrets">Every route's key: none of them is passed on in a provider's words.</param>
+/// <param name="breaker">The route's circuit breaker: while it is open, the answer says how long it stays so.</param>
+public sealed class ProviderFailureHandler(TimeProvider timeProvider, ChatRoute route, IReadOnlyList<string> secrets, RouteCircuitBreaker? breaker = null)
+    : DelegatingHandler
 {
-    private readonly LlmOptions _options = options.Value;
+    private readonly LlmOptions _options = route.Llm;
 
     /// <summary>The failure a provider's HTTP status (or an error it sent in a stream) stands for.</summary>
     public static ProviderException ToException(HttpStatusCode status, TimeSpan? retryAfter, string message) => status switch
     {
         HttpStatusCode.Unauthorized => new ProviderAuthenticationException(message),
         HttpStatusCode.TooManyRequests => new ProviderRateLimitedException(message, retryAfter),
-        _ => new ProviderInvalidResponseException(message),
+        _ => new ProviderInvalidResponseException(message, status: (int)status),
     };
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -29,6 +35,10 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new ProviderCircuitOpenException(route.Model, breaker?.RemainingBreak ?? TimeSpan.Zero, ex);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -91,6 +101,24 @@ public sealed class ProviderFailureHandler(TimeProvider timeProvider, IOptions<L
             Scrub(error?.Code));
     }
 
-    private string? Scrub(string? text) =>
-        text is null || string.IsNullOrEmpty(_options.ApiKey) ? text : text.Replace(_options.ApiKey, "***", StringComparison.Ordinal);
+    private string? Scrub(string? text) => Scrub(text, secrets);
+
+    /// <summary><paramref name="text"/> without any of <paramref name="secrets"/> (longest first, so no key's end is left).</summary>
+    public static string? Scrub(string? text, IReadOnlyList<string> secrets)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        foreach (var secret in secrets)
+        {
+            if (secret.Length > 0)
+            {
+                text = text.Replace(secret, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
 }

@@ -21,16 +21,17 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// </remarks>
 public sealed partial class ProviderResiliencePolicies
 {
-    public ProviderResiliencePolicies(
-        IOptions<LlmOptions> options, TimeProvider timeProvider, ChatbotMetrics metrics, ILogger<ProviderResiliencePolicies> logger)
+    public ProviderResiliencePolicies(ChatRoute route, TimeProvider timeProvider, ChatbotMetrics metrics, ILogger<ProviderResiliencePolicies> logger)
     {
-        var o = options.Value;
+        ArgumentNullException.ThrowIfNull(route);
+        var o = route.Llm;
+        var name = route.Model;
         PerAttemptTimeout = Policy.TimeoutAsync<HttpResponseMessage>(
             o.RequestTimeout,
             TimeoutStrategy.Optimistic,
             (context, _, _, _) =>
             {
-                metrics.ProviderCall(o.Provider, "timeout", AttemptCounter.Current(context));
+                metrics.ProviderCall(name, o.Provider, "timeout", AttemptCounter.Current(context));
                 return Task.CompletedTask;
             });
         Retry = HttpPolicyExtensions.HandleTransientHttpError()
@@ -43,8 +44,8 @@ public sealed partial class ProviderResiliencePolicies
                 (outcome, wait, retry, _) =>
                 {
                     var reason = RetryReason(outcome);
-                    metrics.Retry(o.Provider, reason);
-                    LogRetry(logger, o.Provider, reason, retry, o.MaxAttempts, wait.TotalSeconds);
+                    metrics.Retry(name, o.Provider, reason);
+                    LogRetry(logger, name, o.Provider, reason, retry, o.MaxAttempts, wait.TotalSeconds);
 
                     // The response that is retried is never read: give its connection back now.
                     outcome.Result?.Dispose();
@@ -93,6 +94,6 @@ public sealed partial class ProviderResiliencePolicies
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Provider {Provider} failed ({Reason}) on attempt {Attempt} of {MaxAttempts}; retrying in {WaitSeconds:0.###} s")]
-    private static partial void LogRetry(ILogger logger, string provider, string reason, int attempt, int maxAttempts, double waitSeconds);
+        Message = "Route {Route} (provider {Provider}) failed ({Reason}) on attempt {Attempt} of {MaxAttempts}; retrying in {WaitSeconds:0.###} s")]
+    private static partial void LogRetry(ILogger logger, string route, string provider, string reason, int attempt, int maxAttempts, double waitSeconds);
 }

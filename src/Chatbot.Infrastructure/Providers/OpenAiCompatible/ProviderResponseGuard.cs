@@ -23,12 +23,13 @@ namespace Chatbot.Infrastructure.Providers.OpenAiCompatible;
 /// Being innermost, it sees every attempt: it counts each by status and attempt number (the per-attempt timeout
 /// policy counts the attempts it cuts).
 /// </remarks>
-public sealed class ProviderResponseGuard(IOptions<LlmOptions> options, ChatbotMetrics metrics) : DelegatingHandler
+public sealed class ProviderResponseGuard(ChatRoute route, ChatbotMetrics metrics) : DelegatingHandler
 {
     private static readonly string[] StatusLabels = [.. Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 
-    private readonly long _limit = options.Value.MaxResponseBytes;
-    private readonly string _provider = options.Value.Provider;
+    private readonly long _limit = route.Llm.MaxResponseBytes;
+    private readonly string _route = route.Model;
+    private readonly string _provider = route.Llm.Provider;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -45,12 +46,12 @@ public sealed class ProviderResponseGuard(IOptions<LlmOptions> options, ChatbotM
         }
         catch (HttpRequestException)
         {
-            metrics.ProviderCall(_provider, "connection_error", attempt);
+            metrics.ProviderCall(_route, _provider, "connection_error", attempt);
             throw;
         }
 
         var code = (int)response.StatusCode;
-        metrics.ProviderCall(_provider, code is >= 0 and < 600 ? StatusLabels[code] : "other", attempt);
+        metrics.ProviderCall(_route, _provider, code is >= 0 and < 600 ? StatusLabels[code] : "other", attempt);
         // A failure is classified by status alone (ProviderFailureHandler): its body is read only when the provider
         // refused the request, whose words go back to a /v1 client, and then like any answer, bounded and in the attempt.
         if (!response.IsSuccessStatusCode && !ProviderFailureHandler.IsRefusal(response.StatusCode))

@@ -6,6 +6,7 @@ using Chatbot.Application.Questions.AskQuestion;
 using Chatbot.Application.Questions.Caching;
 using Chatbot.Application.Questions.StreamQuestion;
 using Chatbot.Domain.Providers;
+using Chatbot.UnitTests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
@@ -28,9 +29,9 @@ public sealed class AnswerCacheBehaviourTests
         return ValueTask.FromResult(new AskQuestionResult("answer to " + command.Text));
     }
 
-    private AnswerCacheBehaviour Behaviour() => new(MsOptions.Create(Llm), Metrics, _cache);
+    private AnswerCacheBehaviour Behaviour() => new(MsOptions.Create(TestRoutes.Table(TestRoutes.Of(Llm))), Metrics, _cache);
 
-    private StreamAnswerCacheBehaviour StreamBehaviour() => new(MsOptions.Create(Llm), Metrics, _cache);
+    private StreamAnswerCacheBehaviour StreamBehaviour() => new(MsOptions.Create(TestRoutes.Table(TestRoutes.Of(Llm))), Metrics, _cache);
 
     private static async IAsyncEnumerable<AnswerPiece> Pieces(
         IEnumerable<string> pieces, Exception? thenFail = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -67,13 +68,13 @@ public sealed class AnswerCacheBehaviourTests
         first.Should().Be(new AskQuestionResult("answer to hi") { Cache = CacheOutcome.Miss });
         second.Should().Be(new AskQuestionResult("answer to hi") { Cache = CacheOutcome.Hit });
         _handlerCalls.Should().Be(1);
-        _cache.Stored.Should().ContainKey(AnswerCacheKey.For(Llm, "hi"));
+        _cache.Stored.Should().ContainKey(AnswerCacheKey.For(TestRoutes.Of(Llm), "hi"));
     }
 
     [Test]
     public async Task A_cached_answer_is_streamed_in_one_piece_without_the_provider()
     {
-        await _cache.SetAsync(AnswerCacheKey.For(Llm, "hi"), "the cached answer", CancellationToken.None);
+        await _cache.SetAsync(AnswerCacheKey.For(TestRoutes.Of(Llm), "hi"), "the cached answer", CancellationToken.None);
         var command = new StreamQuestionCommand("hi");
 
         var read = await ReadAll(StreamBehaviour().Handle(command, (_, _) => throw new AssertionException("the provider was asked"), CancellationToken.None));
@@ -89,7 +90,8 @@ public sealed class AnswerCacheBehaviourTests
         var read = await ReadAll(StreamBehaviour().Handle(command, (_, ct) => Pieces(["The ", "answer."], cancellationToken: ct), CancellationToken.None));
 
         read.Should().Equal(new AnswerPiece("The ", CacheOutcome.Miss), new AnswerPiece("answer.", CacheOutcome.Miss));
-        _cache.Stored[AnswerCacheKey.For(Llm, "hi")].Should().Be("The answer.");
+        // The store keeps the route that served it (none here) before a line break, then the text.
+        _cache.Stored[AnswerCacheKey.For(TestRoutes.Of(Llm), "hi")].Should().Be("\nThe answer.");
     }
 
     [Test]
@@ -117,8 +119,8 @@ public sealed class AnswerCacheBehaviourTests
     [Test]
     public async Task With_the_cache_off_a_question_passes_straight_through()
     {
-        var behaviour = new AnswerCacheBehaviour(MsOptions.Create(Llm), Metrics);
-        var streamBehaviour = new StreamAnswerCacheBehaviour(MsOptions.Create(Llm), Metrics);
+        var behaviour = new AnswerCacheBehaviour(MsOptions.Create(TestRoutes.Table(TestRoutes.Of(Llm))), Metrics);
+        var streamBehaviour = new StreamAnswerCacheBehaviour(MsOptions.Create(TestRoutes.Table(TestRoutes.Of(Llm))), Metrics);
 
         var answer = await behaviour.Handle(new AskQuestionCommand("hi"), Handler, CancellationToken.None);
         var pieces = await ReadAll(streamBehaviour.Handle(new StreamQuestionCommand("hi"), (_, ct) => Pieces(["The ", "answer."], cancellationToken: ct), CancellationToken.None));

@@ -1,5 +1,6 @@
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.Caching;
+using Chatbot.UnitTests.TestSupport;
 
 namespace Chatbot.UnitTests.Application.Questions;
 
@@ -18,13 +19,13 @@ public sealed class AnswerCacheKeyTests
     [Test]
     public void The_same_question_with_the_same_settings_has_the_same_key()
     {
-        AnswerCacheKey.For(Options(), "What is 2+2?").Should().Be(AnswerCacheKey.For(Options(), "What is 2+2?"));
+        AnswerCacheKey.For(TestRoutes.Of(Options()), "What is 2+2?").Should().Be(AnswerCacheKey.For(TestRoutes.Of(Options()), "What is 2+2?"));
     }
 
     [Test]
     public void The_key_is_a_prefixed_hash_that_does_not_show_the_question()
     {
-        var key = AnswerCacheKey.For(Options(), "my secret question");
+        var key = AnswerCacheKey.For(TestRoutes.Of(Options()), "my secret question");
 
         key.Should().StartWith(AnswerCacheKey.Prefix).And.NotContain("secret");
         key[AnswerCacheKey.Prefix.Length..].Should().MatchRegex("^[0-9a-f]{64}$");
@@ -46,7 +47,7 @@ public sealed class AnswerCacheKeyTests
         var changed = Options();
         change(changed);
 
-        AnswerCacheKey.For(changed, "What is 2+2?").Should().NotBe(AnswerCacheKey.For(Options(), "What is 2+2?"));
+        AnswerCacheKey.For(TestRoutes.Of(changed), "What is 2+2?").Should().NotBe(AnswerCacheKey.For(TestRoutes.Of(Options()), "What is 2+2?"));
     }
 
     [Test]
@@ -56,7 +57,16 @@ public sealed class AnswerCacheKeyTests
         var withoutPrompt = Options();
         withoutPrompt.SystemPrompt = null;
 
-        AnswerCacheKey.For(plain, "What is 2+2?").Should().NotBe(AnswerCacheKey.For(plain, "What is 2+3?"));
-        AnswerCacheKey.For(withoutPrompt, "Be brief.\",\"0.7").Should().NotBe(AnswerCacheKey.For(plain, "0.7"));
+        AnswerCacheKey.For(TestRoutes.Of(plain), "What is 2+2?").Should().NotBe(AnswerCacheKey.For(TestRoutes.Of(plain), "What is 2+3?"));
+        AnswerCacheKey.For(TestRoutes.Of(withoutPrompt), "Be brief.\",\"0.7").Should().NotBe(AnswerCacheKey.For(TestRoutes.Of(plain), "0.7"));
+    }
+
+    [Test]
+    public void Two_routes_with_the_same_settings_have_different_keys()
+    {
+        var options = Options();
+
+        AnswerCacheKey.For(TestRoutes.Of(options, "fast"), "What is 2+2?")
+            .Should().NotBe(AnswerCacheKey.For(TestRoutes.Of(options, "strong"), "What is 2+2?"));
     }
 }

@@ -2,8 +2,10 @@ using Chatbot.Application.Abstractions;
 using Chatbot.Application.Common.Diagnostics;
 using Chatbot.Application.Options;
 using Chatbot.Application.Questions.AskQuestion;
+using Chatbot.Application.Routing;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
+using Chatbot.UnitTests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
@@ -66,7 +68,7 @@ public sealed class AskQuestionHandlerTests
     {
         var result = await Handler(new LlmOptions()).Handle(new AskQuestionCommand("hi"), CancellationToken.None);
 
-        result.Should().Be(new AskQuestionResult("the provider's answer"));
+        result.Should().Be(new AskQuestionResult("the provider's answer") { Route = "gpt-4o-mini" });
     }
 
     [Test]
@@ -107,5 +109,12 @@ public sealed class AskQuestionHandlerTests
         new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider()
             .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
-    private AskQuestionHandler Handler(LlmOptions options) => new(_provider, MsOptions.Create(options), Metrics);
+    private AskQuestionHandler Handler(LlmOptions options)
+    {
+        var providers = Substitute.For<IRouteProviders>();
+        providers.For(Arg.Any<ChatRoute>()).Returns(_provider);
+        var router = new ChatRouter(
+            MsOptions.Create(TestRoutes.Table(TestRoutes.Of(options))), providers, Metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger<ChatRouter>.Instance);
+        return new(router, Metrics);
+    }
 }

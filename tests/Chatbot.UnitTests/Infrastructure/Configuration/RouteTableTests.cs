@@ -227,13 +227,13 @@ public sealed class RouteTableTests
         File.WriteAllText(_file, J("{ 'routes': [ { 'model': 'strong', 'provider': 'Anthropic', 'baseUrl': 'https://api.anthropic.com' } ] }"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(FileSettings()).Build();
         var catalog = new ProviderCatalog();
-        catalog.Add("echo");
+        catalog.Add("echo", (_, _, _) => throw new NotSupportedException());
 
         var before = () => RouteTableReader.Read(configuration, catalog);
 
         before.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal(
             $"LLM_ROUTES_FILE '{_file}': route 'strong': provider must name a registered provider (echo), got 'anthropic'.");
-        catalog.Add("anthropic");
+        catalog.Add("anthropic", (_, _, _) => throw new NotSupportedException());
         RouteTableReader.Read(configuration, catalog).Default.Llm.Provider.Should().Be("anthropic");
     }
 
@@ -244,9 +244,9 @@ public sealed class RouteTableTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(
             ("LLM_ROUTES_FILE", example), ("ANTHROPIC_API_KEY", "sk-ant-example-0123456789"))).Build();
         var catalog = new ProviderCatalog();
-        catalog.Add("echo");
-        catalog.Add("openai");
-        catalog.Add("anthropic");
+        catalog.Add("echo", (_, _, _) => throw new NotSupportedException());
+        catalog.Add("openai", (_, _, _) => throw new NotSupportedException());
+        catalog.Add("anthropic", (_, _, _) => throw new NotSupportedException());
 
         var table = RouteTableReader.Read(configuration, catalog);
 
@@ -260,11 +260,11 @@ public sealed class RouteTableTests
     private const string Fast = "{ 'model': 'fast', 'provider': 'openai', 'baseUrl': 'http://h/v1' }";
 
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'nope', 'baseUrl': 'http://h/v1' } ] }",
-        "route 'fast': provider must name a registered provider (echo, openai), got 'nope'.")]
+        "route 'fast': provider must name a registered provider (anthropic, echo, openai), got 'nope'.")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'baseUrl': 'http://h/v1' } ] }",
-        "route 'fast': provider is missing; it must name a registered provider (echo, openai).")]
+        "route 'fast': provider is missing; it must name a registered provider (anthropic, echo, openai).")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 7, 'baseUrl': 'http://h/v1' } ] }",
-        "route 'fast': provider must name a registered provider (echo, openai), got a number.")]
+        "route 'fast': provider must name a registered provider (anthropic, echo, openai), got a number.")]
     [TestCase("{ 'routes': [ " + Fast + ", { 'model': 'slow', 'provider': 'echo' }, " + Fast + " ] }",
         "route 3: model 'fast' is route 1's already; each model names one route.")]
     [TestCase("{ 'routes': [ { 'model': 'fast', 'provider': 'echo', 'fallbacks': ['slow'] } ] }",
@@ -379,7 +379,7 @@ public sealed class RouteTableTests
 
         failures.Should().BeEquivalentTo(
             "LLM_MAX_ATTEMPTS must be a whole number from 1 to 10, got '0'.",
-            $"LLM_ROUTES_FILE '{_file}': route 'a': provider must name a registered provider (echo, openai), got 'nope'.",
+            $"LLM_ROUTES_FILE '{_file}': route 'a': provider must name a registered provider (anthropic, echo, openai), got 'nope'.",
             $"LLM_ROUTES_FILE '{_file}': route 'b': temperature must be a number from 0 to 2, got 9.",
             $"LLM_ROUTES_FILE '{_file}': default names 'none', which is no route of the file (a, b).",
             $"LLM_ROUTES_FILE '{_file}': route 'a': fallbacks must not lead back to it, but they do: a → b → a.");

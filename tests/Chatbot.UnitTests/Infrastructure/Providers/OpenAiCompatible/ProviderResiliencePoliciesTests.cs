@@ -26,15 +26,15 @@ public sealed class ProviderResiliencePoliciesTests
         using var services = new ServiceCollection().AddMetrics().AddSingleton<ChatbotMetrics>().BuildServiceProvider();
         var logger = new RecordingLogger<ProviderResiliencePolicies>();
         var policies = new ProviderResiliencePolicies(
-            Options.Create(options), TimeProvider.System, services.GetRequiredService<ChatbotMetrics>(), logger);
+            new ChatRoute("fast", options, [], TimeSpan.FromSeconds(30), 5, null), TimeProvider.System, services.GetRequiredService<ChatbotMetrics>(), logger);
         var answers = new Queue<HttpStatusCode>([HttpStatusCode.ServiceUnavailable, HttpStatusCode.TooManyRequests, HttpStatusCode.OK]);
 
         using var response = await policies.Retry.ExecuteAsync(() => Task.FromResult(new HttpResponseMessage(answers.Dequeue())));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         logger.Entries.Should().HaveCount(2).And.OnlyContain(e => e.Level == LogLevel.Warning);
-        logger.Entries[0].Message.Should().Be("Provider openai failed (503) on attempt 1 of 3; retrying in 0 s");
-        logger.Entries[1].Message.Should().Be("Provider openai failed (429) on attempt 2 of 3; retrying in 0 s");
+        logger.Entries[0].Message.Should().Be("Route fast (provider openai) failed (503) on attempt 1 of 3; retrying in 0 s");
+        logger.Entries[1].Message.Should().Be("Route fast (provider openai) failed (429) on attempt 2 of 3; retrying in 0 s");
         logger.Entries.Should().NotContain(e => e.Message.Contains("secret", StringComparison.Ordinal));
     }
 }
