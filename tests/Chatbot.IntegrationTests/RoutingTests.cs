@@ -282,6 +282,45 @@ public sealed class RoutingTests
         _primary.ChatCompletionCalls.Should().Be(2);
     }
 
+    [Test]
+    public async Task A_cached_answer_remembers_the_route_that_served_it()
+    {
+        await using var api = Api(("CACHE_TTL_SECONDS", "300"));
+        using var client = api.CreateClient();
+        _primary.Enqueue(Failure(503), Failure(503));
+
+        var first = await client.AskAsync("cache me");
+        var again = await client.AskAsync("cache me");
+        using var streamed = await client.PostAsJsonAsync("/question/stream", new { text = "cache me" });
+
+        Route(first).Should().Be("backup");
+        again.Headers.GetValues("X-Cache").Single().Should().Be("HIT");
+        Route(again).Should().Be("backup", "the hit was served by the fallback");
+        streamed.Headers.GetValues("X-Cache").Single().Should().Be("HIT");
+        Route(streamed).Should().Be("backup");
+        (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString().Should().Be("Fake answer to: cache me");
+        _backup.ChatCompletionCalls.Should().Be(1);
+    }
+
+    [Test]
+    public async Task Metrics_label_calls_failures_and_breakers_by_route_and_provider()
+    {
+        await using var api = Api();
+        using var client = api.CreateClient();
+        _primary.Enqueue(Failure(503), Failure(503));
+
+        await ChatAsync(client, "fast");
+        var metrics = await client.GetStringAsync("/metrics");
+
+        var parsed = Prometheus.Parse(metrics);
+
+        parsed.Sum("chatbot_upstream_calls_total", ("route", "fast"), ("provider", "openai"), ("status", "503")).Should().Be(2);
+        parsed.Sum("chatbot_upstream_calls_total", ("route", "backup"), ("status", "200")).Should().Be(1);
+        parsed.Sum("chatbot_provider_failures_total", ("route", "fast"), ("kind", "invalid_response")).Should().Be(1);
+        parsed.Sum("chatbot_tokens_total", ("route", "backup"), ("direction", "input")).Should().BeGreaterThan(0);
+        parsed.Sum("chatbot_route_circuit_state", ("route", "claude"), ("provider", "anthropic")).Should().Be(0);
+    }
+
     private static FakeResponse Failure(int status) => status == 429 ? FakeResponse.RateLimited(0) : FakeResponse.WithStatus(status);
 
     private ApiFactory Api(params (string Key, string Value)[] overrides)
