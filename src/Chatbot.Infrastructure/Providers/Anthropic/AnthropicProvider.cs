@@ -33,7 +33,7 @@ public sealed class AnthropicProvider : IChatCompletionProvider, IChatRequestCap
     private readonly TimeSpan _idleTimeout;
     private readonly string? _apiKey;
 
-    /// <param name="httpClient">The provider's HttpClient, its handlers included (the service's: <c>AddProviderHttpClient</c>).</param>
+    /// <param name="httpClient">The provider's HttpClient, its handlers included (the route's, from <see cref="RouteProviders"/>).</param>
     /// <param name="options">The provider's settings: base URL, key, model, timeouts; the model is the request's.</param>
     public AnthropicProvider(HttpClient httpClient, LlmOptions options)
     {
