@@ -194,8 +194,10 @@ echo "openapi-check: the service asking a fake provider (one attempt, 2 s timeou
 node "$here/fake-provider.cjs" >"$work/fake.log" 2>&1 &
 pids+=($!)
 fake="$(address_in "$work/fake.log" $!)"
+# Each status is checked on its own: the circuit breaker must not open on the run of failures this loop provokes
+# (an open circuit's 503 is its own case, with a breaker that opens at once, below).
 start_service provider LLM_PROVIDER=openai "LLM_BASE_URL=$fake" LLM_API_KEY=sk-fake-provider-key LLM_MODEL=test-model \
-  LLM_MAX_ATTEMPTS=1 REQUEST_TIMEOUT=2 METRICS_ENABLED=false
+  LLM_MAX_ATTEMPTS=1 REQUEST_TIMEOUT=2 METRICS_ENABLED=false LLM_BREAKER_FAILURES=1000
 start_prism provider "$service" --errors
 path=/metrics;              check "$proxy" 404 "metrics when METRICS_ENABLED is off"
 for status in 401 429 502 503 504; do
@@ -203,6 +205,14 @@ for status in 401 429 502 503 504; do
   path=/question/stream;      check "$proxy" "$status" "the provider's $status before the first event" "${json[@]}" -d "{\"text\":\"provider-$status\"}"
   path=/v1/chat/completions;  check "$proxy" "$status" "the provider's $status" "${json[@]}" -d "{\"messages\":[{\"role\":\"user\",\"content\":\"provider-$status\"}]}"
 done
+
+echo "openapi-check: a circuit breaker that opens after one failure (LLM_BREAKER_FAILURES=1)"
+start_service breaker LLM_PROVIDER=openai "LLM_BASE_URL=$fake" LLM_API_KEY=sk-fake-provider-key LLM_MODEL=test-model \
+  LLM_MAX_ATTEMPTS=1 REQUEST_TIMEOUT=2 METRICS_ENABLED=false LLM_BREAKER_FAILURES=1 LLM_BREAKER_SECONDS=60
+start_prism breaker "$service" --errors
+path=/question;             check "$proxy" 503 "an unreachable provider opens the circuit" "${json[@]}" -d '{"text":"provider-503"}'
+path=/v1/chat/completions;  check "$proxy" 503 "an open circuit, with no fallback" "${json[@]}" -d "$hi"
+path=/health/ready;         check "$proxy" 200 "readiness Degraded while a circuit is open"
 
 echo "openapi-check: $checked requests through Prism, $failures failed, in $((SECONDS - started)) s"
 [ "$failures" -eq 0 ] || { echo "openapi-check: docs/openapi.json does not describe what the service answers" >&2; exit 1; }

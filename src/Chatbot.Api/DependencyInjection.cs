@@ -148,7 +148,24 @@ public static partial class DependencyInjection
         {
             app.UseSerilogRequestLogging(o =>
             {
-                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms";
+                o.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} {Elapsed:0.000} ms{Served}";
+
+                // An answer says which route served it, and that route's provider (also as properties of their own).
+                o.EnrichDiagnosticContext = (diagnostics, http) =>
+                {
+                    var route = http.Response.Headers[Controllers.RouteHeader.Name].ToString();
+                    if (route.Length > 0
+                        && http.RequestServices.GetRequiredService<IOptions<RouteTable>>().Value.TryGet(route, out var served))
+                    {
+                        diagnostics.Set("Route", route);
+                        diagnostics.Set("Provider", served.Llm.Provider);
+                        diagnostics.Set("Served", $" route {route} provider {served.Llm.Provider}");
+                    }
+                    else
+                    {
+                        diagnostics.Set("Served", string.Empty);
+                    }
+                };
 
                 // Serilog's own levels, but a stream cut by shutdown is no 200 like others, whatever its status line said.
                 o.GetLevel = (http, _, ex) =>

@@ -38,7 +38,7 @@ public sealed partial class OpenAiCompatibleController(
     /// <param name="cancellationToken">Cancelled when the client goes away.</param>
     /// <response code="200">A <c>chat.completion</c>, or with <c>stream</c> a <c>text/event-stream</c> of <c>chat.completion.chunk</c> events ending with <c>[DONE]</c>.</response>
     [HttpPost("chat/completions")]
-    [ServiceFilter<ChatBodyLimitFilter>]
+    [ServiceFilter<ChatBodyLimitFilter>(IsReusable = true)]
     [Consumes("application/json")]
     [ProducesResponseType<OpenAiChatCompletion>(StatusCodes.Status200OK)]
     [EventStream<OpenAiChatChunk>]

@@ -36,9 +36,16 @@ public sealed class OperationalEndpointsProcessor : IDocumentProcessor
             "Healthy, or Degraded (a dependency is away; the description of its check says what that means).",
             "application/json",
             new JsonSchema { Reference = readiness },
-            new { status = "Healthy", checks = new { } }); // without REDIS_URL there is no check
+            new
+            {
+                status = "Healthy",
+                checks = new Dictionary<string, object>
+                {
+                    ["routes"] = new { status = "Healthy", routes = new Dictionary<string, string> { ["gpt-4o-mini"] = "closed" } },
+                },
+            }); // the routes' circuit breakers; with REDIS_URL, redis too
         ready.Responses["503"] = Response(
-            "Unhealthy: a check failed (none of today's checks reports that; Redis away is Degraded).",
+            "Unhealthy: a check failed (none of today's checks reports that; Redis away or a route's open circuit is Degraded).",
             "application/json",
             new JsonSchema { Reference = readiness },
             null);
@@ -94,13 +101,25 @@ public sealed class OperationalEndpointsProcessor : IDocumentProcessor
             Type = JsonObjectType.String,
             Description = "Why the check is not Healthy; absent when it is.",
         };
+        var routeState = new JsonSchemaProperty { Type = JsonObjectType.String };
+        foreach (var state in new[] { "closed", "half_open", "open" })
+        {
+            routeState.Enumeration.Add(state);
+        }
+
+        check.Properties["routes"] = new JsonSchemaProperty
+        {
+            Type = JsonObjectType.Object,
+            Description = "Only on the routes check: each route's circuit breaker (closed; half_open: one trial call decides; open: not called).",
+            AdditionalPropertiesSchema = routeState,
+        };
         check.RequiredProperties.Add("status");
 
         var schema = new JsonSchema
         {
             Type = JsonObjectType.Object,
             AllowAdditionalProperties = false,
-            Description = "The state of this instance and of each of its checks (redis when REDIS_URL is set).",
+            Description = "The state of this instance and of each of its checks (routes: the circuit breakers; redis when REDIS_URL is set).",
         };
         schema.Properties["status"] = Status();
         schema.Properties["checks"] = new JsonSchemaProperty { Type = JsonObjectType.Object, AdditionalPropertiesSchema = check };
