@@ -10,6 +10,7 @@ namespace Chatbot.Application.Options;
 public sealed class RouteTable
 {
     private readonly Dictionary<string, ChatRoute> _byModel;
+    private readonly Dictionary<string, ChatRoute> _anyCase = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="routes">At least one route; model names unique (compared ordinally, as clients send them).</param>
     /// <param name="defaultModel">The model of the route that <c>/question</c> uses.</param>
@@ -30,6 +31,8 @@ public sealed class RouteTable
             {
                 throw new ArgumentException($"Route '{route.Model}' is there twice.", nameof(routes));
             }
+
+            _anyCase.TryAdd(route.Model, route);
         }
 
         Default = _byModel.TryGetValue(defaultModel, out var chosen)
@@ -63,5 +66,15 @@ public sealed class RouteTable
     {
         ArgumentNullException.ThrowIfNull(model);
         return _byModel.TryGetValue(model, out route);
+    }
+
+    /// <summary>
+    /// The route a client's <paramref name="model"/> names: exactly, else in any case (<c>GPT-4o-mini</c> finds
+    /// <c>gpt-4o-mini</c>, as before routes); null when none does.
+    /// </summary>
+    public ChatRoute? Find(string model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return _byModel.TryGetValue(model, out var exact) ? exact : _anyCase.GetValueOrDefault(model);
     }
 }

@@ -24,28 +24,8 @@ public sealed partial class ChatRouter(
     public RouteTable Routes => _routes;
 
     /// <summary>The route clients call <paramref name="model"/> (any case), the default one for none, or null.</summary>
-    public ChatRoute? Find(string? model)
-    {
-        if (string.IsNullOrEmpty(model))
-        {
-            return _routes.Default;
-        }
-
-        if (_routes.TryGet(model, out var exact))
-        {
-            return exact;
-        }
-
-        foreach (var route in _routes.Routes)
-        {
-            if (string.Equals(route.Model, model, StringComparison.OrdinalIgnoreCase))
-            {
-                return route;
-            }
-        }
-
-        return null;
-    }
+    public ChatRoute? Find(string? model) =>
+        string.IsNullOrEmpty(model) ? _routes.Default : _routes.Find(model);
 
     /// <summary>The route a validated request names (the validator refused a model no route serves).</summary>
     public ChatRoute Resolve(string? model) =>
@@ -74,7 +54,12 @@ public sealed partial class ChatRouter(
             }
             catch (ProviderException ex)
             {
-                last = Failed(candidate, ex);
+                if (!FallsBack(candidate, ex))
+                {
+                    throw;
+                }
+
+                last = ex;
             }
         }
 
@@ -107,7 +92,12 @@ public sealed partial class ChatRouter(
             catch (ProviderException ex)
             {
                 await enumerator.DisposeAsync();
-                last = Failed(candidate, ex);
+                if (!FallsBack(candidate, ex))
+                {
+                    throw;
+                }
+
+                last = ex;
             }
             catch
             {
@@ -194,17 +184,17 @@ public sealed partial class ChatRouter(
         }
     }
 
-    private ProviderException Failed(ChatRoute route, ProviderException failure)
+    // Counts the failure; only one that may pass hands the request on: the client or the operator must fix the others.
+    private bool FallsBack(ChatRoute route, ProviderException failure)
     {
         metrics.ProviderFailure(route.Model, route.Llm.Provider, failure.Kind);
         if (!ProviderFailures.IsTransient(failure))
         {
-            // Not one that passes: the client or the operator must fix it, another route would not.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            return false;
         }
 
         LogFailedOver(logger, route.Model, failure.Kind, failure.Message);
-        return failure;
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Route {Route} failed ({Kind}: {Reason}); trying its next fallback, if any")]

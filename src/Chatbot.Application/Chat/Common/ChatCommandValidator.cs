@@ -30,7 +30,7 @@ public abstract class ChatCommandValidator<T> : AbstractValidator<T>
         // One loop over the messages rather than a child validator per message (each would build its own context).
         RuleFor(c => c.Request.Messages).Custom(CheckContents).When(c => c.Request.Messages is { Count: <= ChatLimits.MaxMessages });
         RuleFor(c => c.Request.Model)
-            .Must(m => m.Length == 0 || table.Routes.Any(r => string.Equals(r.Model, m, StringComparison.OrdinalIgnoreCase)))
+            .Must(m => m.Length == 0 || table.Find(m) is not null)
             .WithErrorCode(ModelNotServed)
             .WithMessage(c => $"The model '{c.Request.Model}' is not served here; this service serves '{served}'.")
             .OverridePropertyName("Model");
