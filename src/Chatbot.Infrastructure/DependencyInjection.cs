@@ -51,7 +51,8 @@ public static class DependencyInjection
 
         services.AddChatProvider(EchoChatProvider.Name, (_, _, _) => new EchoChatProvider());
         services.AddChatProvider(OpenAiCompatibleProvider.Name, (_, client, options) => new OpenAiCompatibleProvider(client, options));
-        services.AddChatProvider(AnthropicProvider.Name, (_, client, options) => new AnthropicProvider(client, options));
+        services.AddChatProvider(AnthropicProvider.Name, (sp, client, options) =>
+            new AnthropicProvider(client, options, sp.GetRequiredService<IOptions<RouteTable>>().Value.Secrets));
         services.AddSingleton<RouteCircuitHealthCheck>();
         services.AddHealthChecks().AddCheck<RouteCircuitHealthCheck>(RoutesHealthCheckName, HealthStatus.Degraded);
         return services.AddSharedState(settings);

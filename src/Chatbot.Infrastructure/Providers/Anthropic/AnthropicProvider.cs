@@ -6,6 +6,7 @@ using Chatbot.Application.Abstractions;
 using Chatbot.Application.Options;
 using Chatbot.Domain.Chat;
 using Chatbot.Domain.Providers;
+using Chatbot.Infrastructure.Providers.OpenAiCompatible;
 using ChatCompletionRequest = Chatbot.Domain.Chat.ChatCompletionRequest;
 
 namespace Chatbot.Infrastructure.Providers.Anthropic;
@@ -32,14 +33,17 @@ public sealed class AnthropicProvider : IChatCompletionProvider, IChatRequestCap
     private readonly AnthropicClient _client;
     private readonly TimeSpan _idleTimeout;
     private readonly string? _apiKey;
+    private readonly IReadOnlyList<string> _secrets;
 
     /// <param name="httpClient">The provider's HttpClient, its handlers included (the route's, from <see cref="RouteProviders"/>).</param>
     /// <param name="options">The provider's settings: base URL, key, model, timeouts; the model is the request's.</param>
-    public AnthropicProvider(HttpClient httpClient, LlmOptions options)
+    /// <param name="secrets">Every key none of the provider's words may pass on (every route's); its own key when null.</param>
+    public AnthropicProvider(HttpClient httpClient, LlmOptions options, IReadOnlyList<string>? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         _apiKey = string.IsNullOrEmpty(options.ApiKey) ? null : options.ApiKey;
+        _secrets = secrets ?? (_apiKey is null ? [] : [_apiKey]);
         _idleTimeout = options.RequestTimeout;
         BaseUrl = BaseUrlOf(options.BaseUrl);
         _client = new AnthropicClient(new ClientOptions
@@ -174,8 +178,7 @@ public sealed class AnthropicProvider : IChatCompletionProvider, IChatRequestCap
         }
     }
 
-    private string? Scrub(string? text) =>
-        text is null || _apiKey is null ? text : text.Replace(_apiKey, "***", StringComparison.Ordinal);
+    private string? Scrub(string? text) => ProviderFailureHandler.Scrub(text, _secrets);
 
     /// <summary>
     /// The Messages API's own headers: the key as <c>x-api-key</c> and <see cref="ApiVersion"/> as <c>anthropic-version</c>.
