@@ -76,9 +76,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
         var server = new FakeAnthropicServer();
         try
         {
-            await server._app.StartAsync(ct).ConfigureAwait(false);
-            var address = server._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+            server.BaseUrl = await LoopbackApp.StartAsync(server._app, ct).ConfigureAwait(false);
             return server;
         }
         catch
@@ -147,21 +145,7 @@ public sealed class FakeAnthropicServer : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            try
-            {
-                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Took too long: disposal goes on.
-            }
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+        await LoopbackApp.StopAsync(_app, _stopping, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -156,10 +156,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
         var server = new FakeProviderServer(options);
         try
         {
-            await server._app.StartAsync(ct).ConfigureAwait(false);
-            var addresses = server._app.Services.GetRequiredService<IServer>().Features
-                .GetRequiredFeature<IServerAddressesFeature>().Addresses;
-            server.BaseUrl = new Uri(addresses.First().TrimEnd('/') + "/");
+            server.BaseUrl = await LoopbackApp.StartAsync(server._app, ct).ConfigureAwait(false);
             server.Port = server.BaseUrl.Port;
             return server;
         }
@@ -225,22 +222,7 @@ public sealed class FakeProviderServer : IAsyncDisposable
             return;
         }
 
-        // Ends the requests that are still delaying or streaming, then stops Kestrel.
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        using (var timeout = new CancellationTokenSource(StopTimeout))
-        {
-            try
-            {
-                await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Took too long: disposal goes on.
-            }
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+        await LoopbackApp.StopAsync(_app, _stopping, StopTimeout).ConfigureAwait(false);
     }
 
     // ---- request handling ------------------------------------------------------------------------------------
